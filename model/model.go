@@ -1,0 +1,252 @@
+// Package model holds the sequential reference models of the primitives: the
+// executable specification that check judges implementations against.
+//
+// A model is a pure value: no goroutines, no time. Tasks are small integers.
+// Every primitive is some state plus FIFO queues of waiter slots, one slot per
+// blocked call, each WAITING, GRANTED (woken, owner has not resumed) or
+// ABANDONED (cancelled while waiting; asyncio dialects only), as in
+// asyncio-contract.md §1 and §11.
+//
+// Transitions are nondeterministic where the specification allows a choice
+// (a Go waiter cancelled after it was granted may return success or the
+// context's error): each transition returns every allowed successor, and the
+// observed results select among them.
+package model
+
+import "fmt"
+
+// Primitive names a kind of primitive.
+type Primitive string
+
+const (
+	Lock             Primitive = "lock"
+	Event            Primitive = "event"
+	Condition        Primitive = "condition"
+	Semaphore        Primitive = "semaphore"
+	BoundedSemaphore Primitive = "boundedsemaphore"
+)
+
+// Primitives lists every primitive with a model, in a stable order.
+var Primitives = []Primitive{Lock, Event, Condition, Semaphore, BoundedSemaphore}
+
+// Dialect selects whose semantics a model follows.
+type Dialect string
+
+const (
+	// Go is syncheck's own semantics (DESIGN §2), the default.
+	Go Dialect = "go"
+	// Asyncio311 is CPython 3.10.8-3.12 (3.11.7 probed): lost notification
+	// on a cancelled notified Condition waiter, hand-off Semaphore with
+	// chain wake, deferred BoundedSemaphore over-release detection.
+	Asyncio311 Dialect = "asyncio-3.11"
+	// Asyncio313 is CPython 3.13.0: Condition forwards a notification on any
+	// exception (and so may wake spuriously); Semaphore batch-wakes.
+	Asyncio313 Dialect = "asyncio-3.13"
+)
+
+// Dialects lists every dialect, the default first.
+var Dialects = []Dialect{Go, Asyncio311, Asyncio313}
+
+// Kind is an operation of a primitive's API.
+type Kind uint8
+
+const (
+	_ Kind = iota
+	// Lock, Condition (its lock), Semaphore, BoundedSemaphore.
+	Acquire
+	TryAcquire
+	Release
+	Locked
+	// Semaphore, BoundedSemaphore.
+	Value
+	// Event.
+	Set
+	Clear
+	IsSet
+	// Event and Condition.
+	Wait
+	// Condition.
+	WaitFor   // wait_for(shared counter >= Arg)
+	Notify    // notify(Arg)
+	NotifyAll //
+	Add       // shared counter += Arg; no synchronization of its own
+)
+
+var kindNames = [...]string{
+	Acquire: "acquire", TryAcquire: "tryacquire", Release: "release", Locked: "locked",
+	Value: "value", Set: "set", Clear: "clear", IsSet: "isset", Wait: "wait",
+	WaitFor: "waitfor", Notify: "notify", NotifyAll: "notifyall", Add: "add",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// KindByName is the inverse of Kind.String.
+func KindByName(name string) (Kind, bool) {
+	for k, n := range kindNames {
+		if n != "" && n == name {
+			return Kind(k), true
+		}
+	}
+	return 0, false
+}
+
+// Op is one call a task makes.
+type Op struct {
+	Kind Kind
+	// Cond is the Condition the call is on (0-based), for Wait, WaitFor,
+	// Notify and NotifyAll of a Condition program; 0 otherwise.
+	Cond int
+	// Arg is notify's n, waitfor's threshold, add's delta.
+	Arg int
+	// CtxDone: the call's context is already cancelled when the call starts.
+	CtxDone bool
+}
+
+// Blocking reports whether the op can suspend.
+func (o Op) Blocking() bool {
+	switch o.Kind {
+	case Acquire, Wait, WaitFor:
+		return true
+	}
+	return false
+}
+
+// Err is the outcome class of a call.
+type Err uint8
+
+const (
+	OK        Err = iota
+	Cancelled     // the call returned ctx.Err() (asyncio: CancelledError)
+	NotLocked     // release/wait/notify without the lock held (impl.ErrNotLocked; asyncio RuntimeError)
+	ReleasedTooOften
+	// (BoundedSemaphore over-release: impl.ErrReleasedTooOften; asyncio ValueError)
+)
+
+var errNames = [...]string{OK: "ok", Cancelled: "cancelled", NotLocked: "not-locked", ReleasedTooOften: "released-too-often"}
+
+func (e Err) String() string {
+	if int(e) < len(errNames) {
+		return errNames[e]
+	}
+	return fmt.Sprintf("Err(%d)", uint8(e))
+}
+
+// ErrByName is the inverse of Err.String.
+func ErrByName(name string) (Err, bool) {
+	for e, n := range errNames {
+		if n == name {
+			return Err(e), true
+		}
+	}
+	return 0, false
+}
+
+// Result is what a completed call returned.
+type Result struct {
+	Err Err
+	// Bool is the answer of TryAcquire, Locked and IsSet.
+	Bool bool
+	// Int is the answer of Value.
+	Int int
+}
+
+// Status is where a task stands in a model.
+type Status uint8
+
+const (
+	// Idle: no call in flight; the task's next step invokes its next op.
+	Idle Status = iota
+	// Waiting: parked, and nothing would let it run yet.
+	Waiting
+	// Runnable: parked, but granted or cancelled: its next step resumes it.
+	Runnable
+)
+
+func (s Status) String() string {
+	return [...]string{"idle", "waiting", "runnable"}[s]
+}
+
+// Outcome is one allowed successor of a transition.
+type Outcome struct {
+	Next Model
+	// Done: the task's call returned, with Result. Otherwise it is parked
+	// (or stays parked) in Next.
+	Done   bool
+	Result Result
+}
+
+// Model is the sequential specification of one primitive instance: a Lock,
+// Event, Semaphore or BoundedSemaphore, or one Lock together with the
+// Conditions that share it. Models are immutable: transitions return fresh
+// values and never modify the receiver.
+type Model interface {
+	Primitive() Primitive
+	Dialect() Dialect
+	// Key is a canonical encoding of the state: equal keys, equal states.
+	Key() string
+	// String describes the state for people: flags, queues, slot states.
+	String() string
+	// Status tells where task t stands.
+	Status(t int) Status
+	// Invoke: idle task t calls op. Exactly one outcome unless the
+	// specification allows a choice; none if t is not idle.
+	Invoke(t int, op Op) []Outcome
+	// Cancel: the context of t's call in flight is cancelled. A no-op
+	// (one outcome, unchanged state) when t has no call in flight: the
+	// context of a call that returned is dead.
+	Cancel(t int) []Outcome
+	// Resume: runnable task t runs until its call returns or it parks again.
+	// None if t is not runnable.
+	Resume(t int) []Outcome
+	// Check reports a broken invariant of the state (two holders, a permit
+	// created or lost, ...), nil when the state is sound.
+	Check() error
+}
+
+// Params are a model's construction parameters.
+type Params struct {
+	// Value is the initial value (and bound) of a Semaphore/BoundedSemaphore.
+	Value int
+	// Conditions is how many Conditions share the Lock of a Condition
+	// program (at least 1).
+	Conditions int
+}
+
+// New returns the initial state of primitive p under dialect d.
+func New(p Primitive, d Dialect, params Params) (Model, error) {
+	if !validDialect(d) {
+		return nil, fmt.Errorf("unknown dialect %q (want one of %v)", d, Dialects)
+	}
+	switch p {
+	case Lock:
+		return newLock(d), nil
+	case Event:
+		return newEvent(d), nil
+	case Condition:
+		n := params.Conditions
+		if n < 1 {
+			n = 1
+		}
+		return newCondition(d, n), nil
+	case Semaphore, BoundedSemaphore:
+		if params.Value < 0 {
+			return nil, fmt.Errorf("semaphore initial value must be >= 0, got %d", params.Value)
+		}
+		return newSemaphore(d, params.Value, p == BoundedSemaphore), nil
+	}
+	return nil, fmt.Errorf("unknown primitive %q (want one of %v)", p, Primitives)
+}
+
+func validDialect(d Dialect) bool {
+	for _, x := range Dialects {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
