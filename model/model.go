@@ -200,8 +200,12 @@ type Model interface {
 	// (one outcome, unchanged state) when t has no call in flight: the
 	// context of a call that returned is dead.
 	Cancel(t int) []Outcome
-	// Resume: runnable task t runs until its call returns or it parks again.
-	// None if t is not runnable.
+	// Resume: runnable task t runs until its call returns or it parks again
+	// (Waiting), or until it reaches the next internal phase of its call
+	// while still running (Runnable: a Go WaitFor holding the lock between
+	// two waits, where other tasks can observe it): a runner that wants
+	// "until it returns or parks" resumes it again. None if t is not
+	// runnable.
 	Resume(t int) []Outcome
 	// Check reports a broken invariant of the state (two holders, a permit
 	// created or lost, ...), nil when the state is sound.

@@ -18,8 +18,11 @@ type Scenario struct {
 	Primitive model.Primitive
 	Dialect   model.Dialect
 	Params    model.Params
-	Tasks     []Task
-	Steps     []Step
+	// Target names the implementation the scenario is about: "" for the
+	// built-in one, or a mutant's name (counterexamples kept for mutants).
+	Target string
+	Tasks  []Task
+	Steps  []Step
 }
 
 // Task is one task of the program: a name and the calls it makes, in order.
@@ -55,6 +58,11 @@ type Step struct {
 	Task int      // index into Scenario.Tasks
 	Op   model.Op // Run: the op the step names
 	Sees Sees     // Run only
+	// Point, when set, makes a Run step partial: the task runs only until
+	// it stands at the next scheduling point named Point, inside its call
+	// (a preemption in the middle of an operation, bug class F). A partial
+	// step has no expectation.
+	Point string
 	// Expect lists the acceptable outcomes; empty accepts whatever the
 	// model allows.
 	Expect []Expect

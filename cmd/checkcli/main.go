@@ -1,0 +1,126 @@
+// Command checkcli runs syncheck from the command line: executable scenarios
+// against the reference models and the implementations, the reference model's
+// view of a scenario, and the checker.
+//
+// Exit status: 0 when everything passed, 1 when a scenario or check failed,
+// 2 on bad input (unknown command or flag, malformed file).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// usageError is bad input: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errFailed says a check failed (exit status 1); the report was printed.
+var errFailed = errors.New("failed")
+
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"verify", "check a primitive's implementation against its model", runVerify},
+		{"spec", "run scenario files against the model and the implementation", runSpec},
+		{"model", "print what the reference model says happens at each step of a scenario", runModel},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 {
+			return run([]string{args[1], "--help"}, stdout, stderr)
+		}
+		topUsage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(args[1:], stdout, stderr)
+			switch {
+			case err == nil, errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, errFailed):
+				return 1
+			default:
+				fmt.Fprintf(stderr, "checkcli %s: %v\n", c.name, err)
+				var ue usageError
+				if errors.As(err, &ue) {
+					fmt.Fprintf(stderr, "Run 'checkcli %s --help' for usage.\n", c.name)
+				}
+				return 2
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "checkcli: unknown command %q\n", args[0])
+	topUsage(stderr)
+	return 2
+}
+
+func topUsage(w io.Writer) {
+	fmt.Fprintln(w, `checkcli: a model checker for asyncio-style synchronization primitives.
+
+Usage:
+  checkcli <command> [flags] [arguments]
+
+Commands:`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, `
+Run 'checkcli <command> --help' for a command's flags.
+Exit status: 0 passed, 1 a check failed, 2 bad input.`)
+}
+
+// flagSet is a command's flags with its usage text: errors are returned to
+// run (exit 2), and --help prints the usage to stdout (exit 0).
+type flagSet struct {
+	*flag.FlagSet
+	usage  string
+	stdout io.Writer
+}
+
+func newFlags(name, usage string, stdout io.Writer) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, usage: usage, stdout: stdout}
+}
+
+func (fs *flagSet) printUsage() {
+	fmt.Fprintf(fs.stdout, "%s\n\nFlags:\n", fs.usage)
+	fs.SetOutput(fs.stdout)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// parse parses args; flag errors become usage errors.
+func (fs *flagSet) parse(args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.printUsage()
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/syncheck/syncheck/check/harness"
+	"github.com/syncheck/syncheck/check/scenario"
+	"github.com/syncheck/syncheck/model"
+)
+
+func runSpec(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("spec", `Usage: checkcli spec [flags] FILE|DIR...
+
+Runs scenario files (*.scn; directories are searched recursively) against the
+reference model of their dialect and, for the go dialect, against the
+implementation under the controlled scheduler, following each scenario's
+schedule. Prints one line per scenario and a summary.`, stdout)
+	verbose := fs.Bool("v", false, "print every step: what the model allows and what the implementation did")
+	modelOnly := fs.Bool("model-only", false, "run against the model only")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("no scenario files given")
+	}
+	files, err := scenarioFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	scs, err := parseAll(files)
+	if err != nil {
+		return err
+	}
+	passed, failed := 0, 0
+	for _, sc := range scs {
+		var target *harness.Target
+		if !*modelOnly && sc.Dialect == model.Go {
+			t, err := harness.Builtin(sc.Primitive)
+			if err != nil {
+				return err
+			}
+			target = &t
+		}
+		r := harness.RunSpec(sc, target)
+		against := "model " + string(sc.Dialect)
+		if target != nil {
+			against += " + " + target.Name
+		}
+		if r.Failed() {
+			failed++
+			fmt.Fprintf(stdout, "FAIL %s (%s)\n     %s\n", sc.File, against, r.Failure)
+		} else {
+			passed++
+			fmt.Fprintf(stdout, "ok   %s (%d steps; %s)\n", sc.File, len(sc.Steps), against)
+		}
+		if *verbose || r.Failed() {
+			printSteps(stdout, r, *verbose)
+		}
+	}
+	fmt.Fprintf(stdout, "spec: %d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+func runModel(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("model", `Usage: checkcli model [flags] FILE
+
+Prints, step by step, what the reference model says happens in the scenario:
+each step's result (or that the task blocks), and then who holds what and who
+is waiting or granted. With --dialect the scenario is replayed under another
+dialect, its expectations ignored, so you can ask "what would asyncio 3.11 do
+here?"; where the model allows several outcomes, all are followed.`, stdout)
+	dialect := fs.String("dialect", "", "replay under this dialect ("+dialectNames()+"); default: the scenario's own")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("want exactly one scenario file, got %d", fs.NArg())
+	}
+	sc, err := scenario.ParseFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *dialect != "" {
+		d := model.Dialect(*dialect)
+		if !slices.Contains(model.Dialects, d) {
+			return usagef("unknown dialect %q (want %s)", *dialect, dialectNames())
+		}
+		if d != sc.Dialect {
+			sc.Dialect = d
+			for i := range sc.Steps {
+				sc.Steps[i].Expect = nil
+			}
+		}
+	}
+	r := harness.RunSpec(sc, nil)
+	fmt.Fprintf(stdout, "%s: %s, dialect %s\n", sc.File, sc.Primitive, sc.Dialect)
+	printSteps(stdout, r, true)
+	if r.Failed() {
+		fmt.Fprintf(stdout, "FAIL %s\n", r.Failure)
+		return errFailed
+	}
+	return nil
+}
+
+// printSteps prints each step: what the model allowed, what the
+// implementation did, and (verbose) the model states after it.
+func printSteps(w io.Writer, r *harness.SpecResult, states bool) {
+	for _, s := range r.Steps {
+		line := fmt.Sprintf("  %3d  %-34s", s.Step.Line, s.Text)
+		if s.Step.Kind == scenario.Run {
+			line += " model: " + joinExpect(s.Allowed)
+			if s.Impl != nil {
+				line += "  " + r.Target + ": " + s.Impl.String()
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		if s.Failure != "" {
+			fmt.Fprintf(w, "       ^ %s\n", s.Failure)
+		}
+		if states {
+			for _, st := range s.States {
+				fmt.Fprintf(w, "       | %s\n", st)
+			}
+		}
+	}
+}
+
+func joinExpect(es []scenario.Expect) string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.String()
+	}
+	return strings.Join(s, "|")
+}
+
+func dialectNames() string {
+	s := make([]string, len(model.Dialects))
+	for i, d := range model.Dialects {
+		s[i] = string(d)
+	}
+	return strings.Join(s, ", ")
+}
+
+// scenarioFiles expands the arguments: files as given, directories searched
+// recursively for *.scn, in lexical order.
+func scenarioFiles(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		if !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(p, ".scn") {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, usagef("%s: no *.scn files", a)
+		}
+		slices.Sort(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+// parseAll parses every file; any malformed file is bad input (exit 2),
+// reported with all the others that are malformed.
+func parseAll(files []string) ([]*scenario.Scenario, error) {
+	var scs []*scenario.Scenario
+	var bad []string
+	for _, f := range files {
+		sc, err := scenario.ParseFile(f)
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		scs = append(scs, sc)
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(bad, "\n"))
+	}
+	return scs, nil
+}

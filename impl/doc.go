@@ -1,0 +1,34 @@
+// Package impl holds syncheck's production synchronization primitives: Lock,
+// Event, Condition, Semaphore and BoundedSemaphore, with the semantics of
+// Python's asyncio primitives carried over to goroutines and contexts.
+//
+// The exact semantics are the "Go dialect" of specs/README.md (G1-G13); each
+// doc comment names the rules it implements where they differ from asyncio.
+// In short:
+//
+//   - Every blocking call takes a context.Context, and cancelling it is
+//     asyncio's task.cancel() for that call only (G1). A call that can
+//     complete without blocking does so even with a done context; one that
+//     would block returns ctx.Err() at once, without side effects (G2).
+//   - Waiters are served in FIFO order and grants are hand-offs: a released
+//     Lock or permit goes to the first waiter directly, so a newcomer never
+//     overtakes a waiter that was granted but has not resumed (G4, G11).
+//   - Nothing is lost or duplicated by a cancellation (G3): a waiter that
+//     observes its cancellation after it was granted passes the grant on (the
+//     Lock or permit to the next waiter, a Condition notification to the next
+//     unnotified waiter) and returns ctx.Err(); one that observes the grant
+//     first keeps it and returns nil. Which of the two happens is decided by
+//     the select inside sched.Slot.Wait (or, under check, by the scheduler).
+//   - Misuse returns a sentinel error matched with errors.Is and changes
+//     nothing (G13): ErrNotLocked, ErrReleasedTooOften.
+//
+// Every primitive keeps its state under a sched.Mutex and parks its waiters
+// on sched.Slots, so that WithRuntime can put it under syncheck's controlled
+// scheduler, which then decides every interleaving, including those inside
+// the wake window (a waiter granted but not yet resumed). In production (no
+// runtime) the hooks are a sync.Mutex and a channel. Uncontended paths are
+// single atomic operations on a state word; the mutex is only taken when
+// somebody waits, and the state machine is the same with and without a
+// runtime (in production a contended Lock retries its fast path briefly
+// before queueing, which changes how often it tries, not what it may do).
+package impl

@@ -1,0 +1,159 @@
+package sched_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/syncheck/syncheck/impl/sched"
+)
+
+// Each hook in production against the plain Go thing it stands for. Peers
+// share a name prefix so that benchstat lines them up:
+//
+//	go test -run '^$' -bench . -benchmem ./impl/sched
+//
+// Run them without the tests (-run '^$'): a test that puts a Mutex under a
+// Runtime makes every Mutex of the process look at its runtime field.
+
+// The mutexes live on the heap, as they do inside a primitive.
+var (
+	schedMu = new(sched.Mutex)
+	syncMu  = new(sync.Mutex)
+)
+
+func BenchmarkMutex(b *testing.B) {
+	b.Run("uncontended/sched.Mutex", func(b *testing.B) {
+		m := schedMu
+		for b.Loop() {
+			m.Lock()
+			m.Unlock()
+		}
+	})
+	b.Run("uncontended/sync.Mutex", func(b *testing.B) {
+		m := syncMu
+		for b.Loop() {
+			m.Lock()
+			m.Unlock()
+		}
+	})
+	b.Run("contended/sched.Mutex", func(b *testing.B) {
+		m := schedMu
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				m.Lock()
+				m.Unlock()
+			}
+		})
+	})
+	b.Run("contended/sync.Mutex", func(b *testing.B) {
+		m := syncMu
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				m.Lock()
+				m.Unlock()
+			}
+		})
+	})
+}
+
+// BenchmarkSlot: a one-shot wake observed by its waiter, against a channel
+// made, closed and received from. "woken-first" is the sequence of the brief
+// (NewSlot, Wake, Wait); "parked" has the waiter block first, so the slot has
+// to make its channel and the waker has to close it.
+func BenchmarkSlot(b *testing.B) {
+	ctx := context.Background()
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m := schedMu
+	b.Run("woken-first/sched.Slot", func(b *testing.B) {
+		for b.Loop() {
+			s := m.NewSlot()
+			s.Wake()
+			if err := s.Wait(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("woken-first/chan", func(b *testing.B) {
+		for b.Loop() {
+			ch := make(chan struct{})
+			close(ch)
+			<-ch
+		}
+	})
+	b.Run("woken-first-cancellable/sched.Slot", func(b *testing.B) {
+		for b.Loop() {
+			s := m.NewSlot()
+			s.Wake()
+			if err := s.Wait(cctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("woken-first-cancellable/chan", func(b *testing.B) {
+		done := cctx.Done()
+		for b.Loop() {
+			ch := make(chan struct{})
+			close(ch)
+			select {
+			case <-ch:
+			case <-done:
+				b.Fatal(cctx.Err())
+			}
+		}
+	})
+	// parked: a waiter goroutine blocks, the benchmark goroutine wakes it and
+	// waits for the round trip to finish.
+	b.Run("parked/sched.Slot", func(b *testing.B) {
+		slots := make(chan *sched.Slot)
+		back := make(chan struct{})
+		go func() {
+			for s := range slots {
+				s.Wait(cctx)
+				back <- struct{}{}
+			}
+		}()
+		for b.Loop() {
+			s := m.NewSlot()
+			slots <- s
+			s.Wake()
+			<-back
+		}
+		close(slots)
+	})
+	b.Run("parked/chan", func(b *testing.B) {
+		chans := make(chan chan struct{})
+		back := make(chan struct{})
+		done := cctx.Done()
+		go func() {
+			for ch := range chans {
+				select {
+				case <-ch:
+				case <-done:
+				}
+				back <- struct{}{}
+			}
+		}()
+		for b.Loop() {
+			ch := make(chan struct{})
+			chans <- ch
+			close(ch)
+			<-back
+		}
+		close(chans)
+	})
+}
+
+func BenchmarkYield(b *testing.B) {
+	m := schedMu
+	b.Run("sched.Yield", func(b *testing.B) {
+		for b.Loop() {
+			m.Yield("bench")
+		}
+	})
+	b.Run("nothing", func(b *testing.B) {
+		for b.Loop() {
+		}
+	})
+}
