@@ -351,7 +351,12 @@ func (r *modelRun) statuses(t int) []model.Status {
 func (r *modelRun) describe() []string {
 	out := make([]string, len(r.branches))
 	for i, b := range r.branches {
-		out[i] = b.m.String()
+		out[i] = model.Describe(b.m, func(t int) string {
+			if t >= 0 && t < len(r.sc.Tasks) {
+				return r.sc.Tasks[t].Name
+			}
+			return fmt.Sprintf("T%d", t)
+		})
 	}
 	return out
 }

@@ -8,15 +8,15 @@ import (
 	"github.com/syncheck/syncheck/model"
 )
 
-// The ops of each primitive, in the order the language definition lists
-// them (specs/README.md).
-var primitiveOps = map[model.Primitive][]model.Kind{
-	model.Lock:             {model.Acquire, model.TryAcquire, model.Release, model.Locked},
-	model.Event:            {model.Wait, model.Set, model.Clear, model.IsSet},
-	model.Condition:        {model.Acquire, model.TryAcquire, model.Release, model.Locked, model.Wait, model.WaitFor, model.Notify, model.NotifyAll, model.Add},
-	model.Semaphore:        {model.Acquire, model.TryAcquire, model.Release, model.Locked, model.Value},
-	model.BoundedSemaphore: {model.Acquire, model.TryAcquire, model.Release, model.Locked, model.Value},
-}
+// The ops of each primitive: the model's list (model.Ops), which is the
+// language definition's order (specs/README.md).
+var primitiveOps = func() map[model.Primitive][]model.Kind {
+	m := map[model.Primitive][]model.Kind{}
+	for _, p := range model.Primitives {
+		m[p] = model.Ops(p)
+	}
+	return m
+}()
 
 // Ops lists the op kinds a task of primitive p may call.
 func Ops(p model.Primitive) []model.Kind { return slices.Clone(primitiveOps[p]) }

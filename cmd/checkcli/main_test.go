@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, name, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"spec", "--help"}, {"model", "-h"}, {"verify", "--help"}, {"help", "verify"}} {
+		code, out, _ := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage") {
+			t.Errorf("%v: exit %d, output %q", args, code, out)
+		}
+	}
+	if code, _, _ := runCLI(t); code != 2 {
+		t.Errorf("no arguments: exit %d, want 2", code)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	bad := writeFile(t, "bad.scn", "primitive lock\ntask A: acquire\nA aquire -> ok\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"spec", "--bogus", "x"}, "flag provided but not defined: -bogus"},
+		{[]string{"spec"}, "no scenario files given"},
+		{[]string{"spec", "does/not/exist.scn"}, "no such file"},
+		{[]string{"spec", bad}, "bad.scn:3: "},
+		{[]string{"model", "--dialect", "asyncio-2.7", bad}, "bad.scn:3: "},
+		{[]string{"verify", "mutex"}, `unknown primitive "mutex"`},
+		{[]string{"verify"}, "want one primitive"},
+	} {
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestSpecFailureExitsOne(t *testing.T) {
+	wrong := writeFile(t, "wrong.scn", "primitive lock\ntask A: acquire, release\ntask B: acquire\nA acquire -> ok\nB acquire -> ok\n")
+	code, out, _ := runCLI(t, "spec", wrong)
+	if code != 1 || !strings.Contains(out, "wrong.scn:5: B acquire: impl blocks, the scenario expects ok") || !strings.Contains(out, "0 passed, 1 failed") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestSpecDirPasses(t *testing.T) {
+	code, out, _ := runCLI(t, "spec", "../../specs")
+	if code != 0 || !strings.Contains(out, " 0 failed") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestModelShowsDialects(t *testing.T) {
+	const c1 = "../../specs/condition/c1_notify_then_cancel.scn"
+	code, out, _ := runCLI(t, "model", c1)
+	if code != 0 || !strings.Contains(out, "dialect go") {
+		t.Fatalf("go: exit %d, output:\n%s", code, out)
+	}
+	// CPython 3.11 loses the notification (gh-112202): W2 never wakes.
+	code, out, _ = runCLI(t, "model", "--dialect", "asyncio-3.11", c1)
+	if code != 1 || !strings.Contains(out, "W2 is parked and nothing woke or cancelled it") {
+		t.Fatalf("3.11: exit %d, output:\n%s", code, out)
+	}
+	// 3.13 forwards it, as Go does.
+	if code, out, _ = runCLI(t, "model", "--dialect", "asyncio-3.13", c1); code != 0 {
+		t.Fatalf("3.13: exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	code, out, _ := runCLI(t, "verify", "condition")
+	if code != 0 || !strings.Contains(out, "verify condition:") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
