@@ -45,6 +45,9 @@ type Execution struct {
 	// a call; Parked lists those tasks.
 	Quiescent bool
 	Parked    []int
+	// Parks are the calls' registration points (where each first parked),
+	// when the harness drove every step; nil otherwise.
+	Parks []Park
 }
 
 // RunProgram runs tasks against a fresh instance of target, every
@@ -54,7 +57,7 @@ type Execution struct {
 func RunProgram(tasks []scenario.Task, p model.Params, target *Target, st scheduler.Strategy, maxSteps int) *Execution {
 	h := newHarness(tasks, target, p)
 	defer h.close()
-	out := h.s.Run(st, maxSteps)
+	out := h.runStrategy(st, maxSteps)
 	q, parked := h.end()
-	return &Execution{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked}
+	return &Execution{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}
 }

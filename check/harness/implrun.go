@@ -32,6 +32,71 @@ type harness struct {
 	// history is every call, return and cancel in one global order. Tasks
 	// and the driver append to it one at a time (the scheduler's token).
 	history []HistoryEvent
+	// parks records where each call first parked; parkedCall[t] is the
+	// number of t's calls whose first park is recorded.
+	parks      []Park
+	parkedCall []int
+}
+
+// Park says that Task, inside its call in flight, first parked after the
+// first At events of the history were recorded: its registration point.
+type Park struct {
+	Task int
+	At   int
+}
+
+// step takes one scheduling step and records a call's first park.
+func (h *harness) step(c scheduler.Choice) scheduler.Event {
+	ev := h.s.Step(c)
+	if ev.Kind == scheduler.AtPark {
+		t := h.index(ev.Task)
+		if calls := h.calls(t); h.parkedCall[t] < calls {
+			h.parkedCall[t] = calls
+			h.parks = append(h.parks, Park{Task: t, At: len(h.history)})
+		}
+	}
+	return ev
+}
+
+// index is the program's index of a scheduler task.
+func (h *harness) index(id scheduler.TaskID) int {
+	for i, x := range h.ids {
+		if x == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// calls is how many calls task t has started.
+func (h *harness) calls(t int) int {
+	n := 0
+	for _, e := range h.history {
+		if e.Kind == CallEvent && e.Task == t {
+			n++
+		}
+	}
+	return n
+}
+
+// runStrategy drives every task with st until the run ends or maxSteps
+// steps were taken, recording parks (scheduler.Run without the bookkeeping
+// would lose them).
+func (h *harness) runStrategy(st scheduler.Strategy, maxSteps int) scheduler.Outcome {
+	for steps := 0; steps < maxSteps; steps++ {
+		en := h.s.Enabled()
+		if len(en) == 0 {
+			break
+		}
+		if ev := h.step(en[st.Choose(en)]); ev.State == scheduler.Panicked {
+			break
+		}
+	}
+	out := h.s.Report()
+	if out.Verdict == scheduler.Running {
+		out.Verdict = scheduler.StepBound
+	}
+	return out
 }
 
 func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness {
@@ -43,6 +108,7 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 	h.ops = make([][]model.Op, n)
 	h.results = make([][]model.Result, n)
 	h.cancels = make([]context.CancelFunc, n)
+	h.parkedCall = make([]int, n)
 	for i, t := range tasks {
 		i := i
 		h.names[i] = t.Name
@@ -117,7 +183,7 @@ func (h *harness) run(t int, sees scenario.Sees) (done bool, res model.Result, e
 			}
 			return false, res, fmt.Errorf("cannot run: %s", info.State)
 		}
-		ev := h.s.Step(c)
+		ev := h.step(c)
 		switch {
 		case ev.State == scheduler.Panicked:
 			if p := h.s.Task(id).Panic; p != nil {
@@ -147,7 +213,7 @@ func (h *harness) runTo(t int, sees scenario.Sees, point string) error {
 			info := h.s.Task(id)
 			return fmt.Errorf("is %s before it reached point %q", info.State, point)
 		}
-		ev := h.s.Step(c)
+		ev := h.step(c)
 		switch {
 		case ev.State == scheduler.Panicked:
 			if p := h.s.Task(id).Panic; p != nil {

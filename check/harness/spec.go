@@ -78,7 +78,7 @@ func RunSpec(sc *scenario.Scenario, target *Target) *SpecResult {
 		}
 		defer func() {
 			q, parked := drv.end()
-			res.Execution = &Execution{History: drv.history, Trace: append([]scheduler.Event(nil), drv.s.Trace()...), Quiescent: q, Parked: parked}
+			res.Execution = &Execution{History: drv.history, Trace: append([]scheduler.Event(nil), drv.s.Trace()...), Quiescent: q, Parked: parked, Parks: drv.parks}
 			drv.close()
 		}()
 	}

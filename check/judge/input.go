@@ -31,7 +31,12 @@ func NewInput(e *harness.Execution, tasks []scenario.Task, prim model.Primitive,
 			in.Parked = append(in.Parked, int(id))
 		}
 	}
-	if parks, err := ParksFromTrace(e.History, e.Trace); err == nil {
+	if e.Parks != nil || len(e.Trace) == 0 {
+		for _, p := range e.Parks {
+			in.Parks = append(in.Parks, Park{Task: p.Task, At: p.At})
+		}
+		in.ParksKnown = true
+	} else if parks, err := ParksFromTrace(e.History, e.Trace); err == nil {
 		in.Parks, in.ParksKnown = parks, true
 	}
 	return in

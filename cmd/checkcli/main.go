@@ -35,6 +35,8 @@ func commands() []command {
 		{"verify", "check a primitive's implementation against its model", runVerify},
 		{"spec", "run scenario files against the model and the implementation", runSpec},
 		{"model", "print what the reference model says happens at each step of a scenario", runModel},
+		{"replay", "re-run saved counterexamples and say whether each still fails", runReplay},
+		{"mutants", "run the checker against buggy variants and print the score table", runMutants},
 	}
 }
 
@@ -113,14 +115,29 @@ func (fs *flagSet) printUsage() {
 	fs.SetOutput(io.Discard)
 }
 
-// parse parses args; flag errors become usage errors.
+// parse parses args; flag errors become usage errors. Flags may come before
+// or after the positional arguments (checkcli verify condition --runs 10);
+// "--" ends the flags.
 func (fs *flagSet) parse(args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.printUsage()
-			return err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.printUsage()
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, pos...))
 }

@@ -91,8 +91,44 @@ func TestModelShowsDialects(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
-	code, out, _ := runCLI(t, "verify", "condition")
-	if code != 0 || !strings.Contains(out, "verify condition:") {
+	code, out, _ := runCLI(t, "verify", "condition", "--runs", "300", "--seed", "7")
+	if code != 0 || !strings.Contains(out, "verify condition (impl): no counterexample") || !strings.Contains(out, "300 judged executions") {
 		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
+
+// TestVerifyFindsMutant: a counterexample exits 1 with the report and the
+// commands that replay it; the saved scenario replays as still failing.
+func TestVerifyFindsMutant(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := runCLI(t, "verify", "lock", "--impl", "lock-cancel-granted-strands", "--seed", "1", "--runs", "20000", "--shrinktime", "2s", "--save", dir)
+	for _, want := range []string{"COUNTEREXAMPLE", "property violated: ", "replay: go run ./cmd/checkcli replay ", "saved: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if code != 1 {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "replay", dir)
+	if code != 1 || !strings.Contains(out, "1 still fail") {
+		t.Fatalf("replay: exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestVerifyJSON(t *testing.T) {
+	code, out, _ := runCLI(t, "verify", "semaphore", "--runs", "100", "--seed", "3", "--json", "--no-specs")
+	if code != 0 || !strings.Contains(out, `"passed": true`) || !strings.Contains(out, `"executions": 100`) {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestMutantsList(t *testing.T) {
+	code, out, _ := runCLI(t, "mutants", "--list")
+	if code != 0 || !strings.Contains(out, "cond-cancel-loses-notify") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "mutants", "no-such-mutant"); code != 2 || !strings.Contains(errOut, "unknown mutant") {
+		t.Fatalf("unknown mutant: exit %d, %s", code, errOut)
 	}
 }

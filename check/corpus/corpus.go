@@ -1,0 +1,72 @@
+// Package corpus replays kept counterexamples (scenario files, typically
+// under testdata/corpus/<primitive>/) and says whether each still fails.
+// A counterexample names its target: the built-in implementation (a fixed
+// bug keeps its counterexample as a regression test: it must pass) or a
+// mutant (it must keep failing: the checker still kills it).
+package corpus
+
+import (
+	"fmt"
+
+	"github.com/syncheck/syncheck/check/harness"
+	"github.com/syncheck/syncheck/check/judge"
+	"github.com/syncheck/syncheck/check/mutants"
+	"github.com/syncheck/syncheck/check/scenario"
+)
+
+// Result is the replay of one counterexample.
+type Result struct {
+	Scenario *scenario.Scenario
+	// Target is the implementation it ran on ("impl" or a mutant's name).
+	Target string
+	// Failure is the first failing verdict, nil when the replay passes.
+	Failure *judge.Verdict
+	// Skipped lists the steps the target could not take (the run diverged
+	// from the recorded one, as it does once a bug is fixed).
+	Skipped []string
+}
+
+// Fails reports whether the counterexample still fails.
+func (r *Result) Fails() bool { return r.Failure != nil }
+
+// TargetOf resolves a scenario's target: "" is the built-in
+// implementation, anything else a mutant.
+func TargetOf(sc *scenario.Scenario) (harness.Target, error) {
+	if sc.Target == "" || sc.Target == "impl" {
+		return harness.Builtin(sc.Primitive)
+	}
+	m, ok := mutants.ByName(sc.Target)
+	if !ok {
+		return harness.Target{}, fmt.Errorf("%s: unknown target %q (not a mutant)", sc.File, sc.Target)
+	}
+	if m.Primitive != sc.Primitive {
+		return harness.Target{}, fmt.Errorf("%s: target %s is a %s, the scenario is about %s", sc.File, sc.Target, m.Primitive, sc.Primitive)
+	}
+	return m.Target, nil
+}
+
+// Replay runs sc's schedule on its target (harness.Replay) and judges the
+// history against the model of sc's dialect.
+func Replay(sc *scenario.Scenario) (*Result, error) {
+	target, err := TargetOf(sc)
+	if err != nil {
+		return nil, err
+	}
+	ex, skipped, err := harness.Replay(sc, &target)
+	if err != nil {
+		return nil, err
+	}
+	in := judge.NewInput(ex, sc.Tasks, sc.Primitive, sc.Dialect, sc.Params)
+	res := &Result{Scenario: sc, Target: target.Name, Skipped: skipped}
+	for _, v := range judge.Judge(in, judge.Options{}) {
+		if v.Status == judge.Fail || v.Status == judge.Inconclusive {
+			v := v
+			res.Failure = &v
+			break
+		}
+	}
+	if res.Failure == nil && !ex.Outcome.OK() {
+		res.Failure = &judge.Verdict{Property: judge.Property(ex.Outcome.Verdict.String()), Status: judge.Fail, Message: ex.Outcome.String(), At: -1}
+	}
+	return res, nil
+}

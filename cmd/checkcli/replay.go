@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/syncheck/syncheck/check/corpus"
+)
+
+func runReplay(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("replay", `Usage: checkcli replay [flags] FILE|DIR...
+
+Re-runs saved counterexamples (scenario files; directories are searched
+recursively for *.scn) on the implementation each names (its target line: a
+mutant, or the built-in implementation when there is none), following the
+recorded schedule, and judges the history against the model. Says for each
+whether it still fails. Exit status 1 if any still fails.`, stdout)
+	verbose := fs.Bool("v", false, "also list the recorded steps the implementation could not take")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("no counterexample files given")
+	}
+	files, err := scenarioFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	scs, err := parseAll(files)
+	if err != nil {
+		return err
+	}
+	failing := 0
+	for _, sc := range scs {
+		r, err := corpus.Replay(sc)
+		if err != nil {
+			return err
+		}
+		if r.Fails() {
+			failing++
+			fmt.Fprintf(stdout, "FAILS  %s (%s): %s: %s\n", sc.File, r.Target, r.Failure.Property, r.Failure.Message)
+		} else {
+			fmt.Fprintf(stdout, "passes %s (%s)\n", sc.File, r.Target)
+		}
+		if *verbose {
+			for _, s := range r.Skipped {
+				fmt.Fprintf(stdout, "       skipped %s\n", s)
+			}
+		}
+	}
+	fmt.Fprintf(stdout, "replay: %d still fail, %d pass\n", failing, len(scs)-failing)
+	if failing > 0 {
+		return errFailed
+	}
+	return nil
+}
