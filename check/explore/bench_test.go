@@ -127,3 +127,37 @@ func TestKillsMutants(t *testing.T) {
 		}
 	}
 }
+
+// Slack over a mutant's known minimal counterexample that shrinking may
+// leave: shrinking is greedy (1-minimal for its moves), and a program of
+// the same size with one preemption fewer may be a different program.
+const (
+	slackTasks       = 1
+	slackOps         = 2
+	slackPreemptions = 1
+)
+
+// TestShrinksNearMinimal: for every mutant, the shrunk counterexample is no
+// larger than the known minimal one (check/mutants: Minimal) plus the slack
+// above. Under the race detector only one mutant per primitive is shrunk.
+func TestShrinksNearMinimal(t *testing.T) {
+	seen := map[string]bool{}
+	for _, m := range mutants.All() {
+		if raceEnabled && seen[string(m.Primitive)] {
+			continue
+		}
+		seen[string(m.Primitive)] = true
+		t.Run(m.Name, func(t *testing.T) {
+			res := explore.Run(m.Target, explore.Config{Seed: 1, ShrinkTime: 5 * time.Second}, explore.Budget{Executions: 50_000})
+			if !res.Failed() {
+				t.Fatalf("survives %d executions", res.Executions)
+			}
+			got, want := res.Minimal.Size(), m.Minimal
+			t.Logf("shrunk to %s (known minimal %d/%d/%d) in %v", got, want.Tasks, want.Ops, want.Preemptions, res.ShrinkTime.Round(time.Millisecond))
+			if got.Tasks > want.Tasks+slackTasks || got.Ops > want.Ops+slackOps || got.Preemptions > want.Preemptions+slackPreemptions {
+				t.Errorf("shrunk to %s; the known minimal is %d tasks / %d ops / %d preemptions (slack +%d/+%d/+%d)",
+					got, want.Tasks, want.Ops, want.Preemptions, slackTasks, slackOps, slackPreemptions)
+			}
+		})
+	}
+}

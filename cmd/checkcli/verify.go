@@ -131,7 +131,7 @@ counterexample and printed with the command that replays it.
 Exit status: 0 no counterexample (the coverage is printed), 1 a
 counterexample, 2 bad input.`, stdout)
 	var v verifyFlags
-	v.register(fs, 20000, 50*time.Second)
+	v.register(fs, 50000, 50*time.Second)
 	implName := fs.String("impl", "impl", "the implementation: impl (the built-in one) or a mutant's name (checkcli mutants --list)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	save := fs.String("save", "", "save a counterexample as a scenario under DIR/PRIMITIVE/ (e.g. testdata/corpus)")
