@@ -47,7 +47,9 @@ type (
 
 // Lock makes a target of a Lock implementation: mk builds a fresh one,
 // under rt (nil outside the checker).
-func Lock(name string, mk func(rt sched.Runtime) LockImpl) Target { return harness.LockTarget(name, mk) }
+func Lock(name string, mk func(rt sched.Runtime) LockImpl) Target {
+	return harness.LockTarget(name, mk)
+}
 
 // Event makes a target of an Event implementation.
 func Event(name string, mk func(rt sched.Runtime) EventImpl) Target {
