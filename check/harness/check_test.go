@@ -1,7 +1,6 @@
 package harness_test
 
 import (
-	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,22 +19,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // specScenarios parses every scenario embedded from specs/.
 func specScenarios(t *testing.T) []*scenario.Scenario {
 	t.Helper()
-	var scs []*scenario.Scenario
-	err := fs.WalkDir(specs.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".scn") {
-			return err
-		}
-		src, err := specs.FS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		sc, err := scenario.Parse("specs/"+path, src)
-		if err != nil {
-			return err
-		}
-		scs = append(scs, sc)
-		return nil
-	})
+	scs, err := specs.All()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package judge
 
 import (
 	"bytes"
-	"io/fs"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -209,22 +208,8 @@ func specHistory(t *testing.T, sc *scenario.Scenario) (Input, bool) {
 }
 
 func specScenarios(t *testing.T) []*scenario.Scenario {
-	var scs []*scenario.Scenario
-	err := fs.WalkDir(specs.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".scn") {
-			return err
-		}
-		src, err := specs.FS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		sc, err := scenario.Parse("specs/"+path, src)
-		if err != nil {
-			return err
-		}
-		scs = append(scs, sc)
-		return nil
-	})
+	t.Helper()
+	scs, err := specs.All()
 	if err != nil {
 		t.Fatal(err)
 	}

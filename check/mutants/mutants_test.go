@@ -2,7 +2,6 @@ package mutants_test
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -183,22 +182,7 @@ func TestBasesPassSpecs(t *testing.T) {
 
 func specScenarios(t *testing.T) []*scenario.Scenario {
 	t.Helper()
-	var scs []*scenario.Scenario
-	err := fs.WalkDir(specs.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".scn") {
-			return err
-		}
-		src, err := specs.FS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		sc, err := scenario.Parse("specs/"+path, src)
-		if err != nil {
-			return err
-		}
-		scs = append(scs, sc)
-		return nil
-	})
+	scs, err := specs.All()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -350,27 +349,9 @@ func progress(w io.Writer, st *explore.Stats, enabled bool) (stop func()) {
 	return func() { close(done); wg.Wait() }
 }
 
-// embeddedScenarios returns the scenarios about p from specs/ (the
-// semaphore directory holds the boundedsemaphore ones too).
+// embeddedScenarios returns the scenarios about p from specs/.
 func embeddedScenarios(p model.Primitive) ([]*scenario.Scenario, error) {
-	var out []*scenario.Scenario
-	err := fs.WalkDir(specs.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".scn") {
-			return err
-		}
-		src, err := specs.FS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		sc, err := scenario.Parse("specs/"+path, src)
-		if err != nil {
-			return err
-		}
-		if sc.Primitive == p {
-			out = append(out, sc)
-		}
-		return nil
-	})
+	out, err := specs.About(p)
 	if err == nil && len(out) == 0 {
 		err = fmt.Errorf("no scenarios about %s in specs/", p)
 	}
