@@ -10,11 +10,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
 
 	"github.com/syncheck/syncheck/check/explore"
 	"github.com/syncheck/syncheck/check/harness"
 	"github.com/syncheck/syncheck/check/judge"
 	"github.com/syncheck/syncheck/check/scenario"
+	"github.com/syncheck/syncheck/check/scheduler"
+	"github.com/syncheck/syncheck/model"
 )
 
 // Counterexample writes c for people. replay is the command that replays
@@ -174,4 +179,25 @@ func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// HTML writes porcupine's interactive timeline of c's history (calls as
+// enter/exit operations, cancels, and the final quiescence check) to w.
+func HTML(w io.Writer, c *explore.Counterexample, d model.Dialect) error {
+	in := judge.Input{
+		Primitive: c.Program.Primitive, Dialect: d, Params: c.Program.Params,
+		Tasks: len(c.Program.Tasks), Names: c.Program.Names(), History: c.History,
+		Quiescent: c.Outcome.Verdict == scheduler.Quiescent,
+	}
+	if in.Quiescent {
+		for _, id := range c.Outcome.Parked {
+			in.Parked = append(in.Parked, int(id))
+		}
+	}
+	m, ops, err := judge.Porcupine(in, false, true)
+	if err != nil {
+		return err
+	}
+	_, info := porcupine.CheckOperationsVerbose(m, ops, 10*time.Second)
+	return porcupine.Visualize(m, info, w)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/syncheck/syncheck/check/explore"
 	"github.com/syncheck/syncheck/check/mutants"
 	"github.com/syncheck/syncheck/check/report"
+	"github.com/syncheck/syncheck/model"
 )
 
 // counterexample finds and shrinks one for a mutant that strands a lock
@@ -62,5 +63,16 @@ func TestCounterexampleJSON(t *testing.T) {
 	}
 	if back.Property != string(c.Property) || back.Tasks != c.Tasks() || len(back.History) != len(c.History) || len(back.Verdicts) == 0 || !strings.Contains(back.Scenario, "primitive lock") {
 		t.Fatalf("JSON lost something: %+v", back)
+	}
+}
+
+func TestHTML(t *testing.T) {
+	c := counterexample(t)
+	var b bytes.Buffer
+	if err := report.HTML(&b, c, model.Go); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "<html") {
+		t.Fatalf("not an HTML page: %.200s", b.String())
 	}
 }

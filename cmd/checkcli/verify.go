@@ -135,6 +135,7 @@ counterexample, 2 bad input.`, stdout)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	save := fs.String("save", "", "save a counterexample as a scenario under DIR/PRIMITIVE/ (e.g. testdata/corpus)")
 	noSpecs := fs.Bool("no-specs", false, "skip replaying the primitive's scenarios")
+	html := fs.String("html", "", "write an HTML timeline of a counterexample's history (porcupine's visualizer) to FILE")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -214,6 +215,11 @@ counterexample, 2 bad input.`, stdout)
 			fmt.Fprintf(stderr, "checkcli verify: saving the counterexample: %v\n", err)
 		}
 	}
+	if *html != "" {
+		if err := writeHTML(*html, c, cfg.Dialect); err != nil {
+			fmt.Fprintf(stderr, "checkcli verify: writing %s: %v\n", *html, err)
+		}
+	}
 	replayCmd := replay
 	if saved != "" {
 		replayCmd = "go run ./cmd/checkcli replay " + saved
@@ -233,6 +239,18 @@ counterexample, 2 bad input.`, stdout)
 	}
 	fmt.Fprintf(stdout, "search again: %s\n", replay)
 	return errFailed
+}
+
+func writeHTML(path string, c *explore.Counterexample, d model.Dialect) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := report.HTML(f, c, d); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // lookupTarget resolves --impl.
