@@ -148,7 +148,11 @@ func TestShrinksNearMinimal(t *testing.T) {
 		}
 		seen[string(m.Primitive)] = true
 		t.Run(m.Name, func(t *testing.T) {
-			res := explore.Run(m.Target, explore.Config{Seed: 1, ShrinkTime: 5 * time.Second}, explore.Budget{Executions: 50_000})
+			shrink := 5 * time.Second
+			if raceEnabled {
+				shrink = 10 * time.Second // the race detector slows shrinking several times
+			}
+			res := explore.Run(m.Target, explore.Config{Seed: 1, ShrinkTime: shrink}, explore.Budget{Executions: 50_000})
 			if !res.Failed() {
 				t.Fatalf("survives %d executions", res.Executions)
 			}
