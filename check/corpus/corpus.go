@@ -7,11 +7,16 @@ package corpus
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/syncheck/syncheck/check/explore"
 	"github.com/syncheck/syncheck/check/harness"
 	"github.com/syncheck/syncheck/check/judge"
 	"github.com/syncheck/syncheck/check/mutants"
 	"github.com/syncheck/syncheck/check/scenario"
+	"github.com/syncheck/syncheck/model"
 )
 
 // Result is the replay of one counterexample.
@@ -69,4 +74,34 @@ func Replay(sc *scenario.Scenario) (*Result, error) {
 		res.Failure = &judge.Verdict{Property: judge.Property(ex.Outcome.Verdict.String()), Status: judge.Fail, Message: ex.Outcome.String(), At: -1}
 	}
 	return res, nil
+}
+
+// Save writes c as a scenario under dir/<primitive>/ and returns its path:
+// named after the mutant for a mutant (impl is its name; its target line
+// names it), after the failed property for the built-in implementation
+// (impl "impl"), never overwriting a file.
+func Save(dir string, p model.Primitive, impl string, c *explore.Counterexample) (string, error) {
+	sc, err := c.Scenario()
+	if err != nil {
+		return "", err
+	}
+	if impl != "impl" {
+		sc.Target = impl
+	}
+	name := strings.ReplaceAll(string(c.Property), " ", "-")
+	if impl != "impl" {
+		name = impl
+	}
+	d := filepath.Join(dir, string(p))
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", err
+	}
+	path := filepath.Join(d, name+".scn")
+	for i := 2; ; i++ {
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			break
+		}
+		path = filepath.Join(d, fmt.Sprintf("%s-%d.scn", name, i))
+	}
+	return path, os.WriteFile(path, scenario.Print(sc), 0o644)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/syncheck/syncheck/check/corpus"
 	"github.com/syncheck/syncheck/check/explore"
 	"github.com/syncheck/syncheck/check/mutants"
 	"github.com/syncheck/syncheck/check/report"
@@ -84,7 +85,7 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 			r.Property, r.Executions, r.Seconds = string(c.Property), res.FoundAfter, res.FoundIn.Seconds()
 			r.Tasks, r.Ops, r.Preemptions = size.Tasks, size.Ops, size.Preemptions
 			if *save != "" {
-				if r.Saved, err = saveCounterexample(*save, m.Primitive, m.Name, c); err != nil {
+				if r.Saved, err = corpus.Save(*save, m.Primitive, m.Name, c); err != nil {
 					fmt.Fprintf(stderr, "checkcli mutants: saving %s: %v\n", m.Name, err)
 				}
 			}

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/syncheck/syncheck/check/corpus"
 	"github.com/syncheck/syncheck/check/explore"
 	"github.com/syncheck/syncheck/check/harness"
 	"github.com/syncheck/syncheck/check/mutants"
@@ -210,7 +210,7 @@ counterexample, 2 bad input.`, stdout)
 	}
 	saved := ""
 	if *save != "" {
-		saved, err = saveCounterexample(*save, p, *implName, c)
+		saved, err = corpus.Save(*save, p, *implName, c)
 		if err != nil {
 			fmt.Fprintf(stderr, "checkcli verify: saving the counterexample: %v\n", err)
 		}
@@ -300,33 +300,6 @@ func summary(r *explore.Result, st *explore.Stats) resultJSON {
 	return resultJSON{Strategy: r.Strategy, Seed: r.Seed, Programs: r.Programs, Executions: r.Executions, Schedules: r.Schedules,
 		Inconclusive: r.Inconclusive, WindowCancels: int(st.WindowCancel.Load()), Seconds: r.Elapsed.Seconds(),
 		FoundAfter: r.FoundAfter, FoundSeconds: r.FoundIn.Seconds()}
-}
-
-// saveCounterexample writes c as a scenario under dir/<primitive>/.
-func saveCounterexample(dir string, p model.Primitive, impl string, c *explore.Counterexample) (string, error) {
-	sc, err := c.Scenario()
-	if err != nil {
-		return "", err
-	}
-	if impl != "impl" {
-		sc.Target = impl
-	}
-	name := strings.ReplaceAll(string(c.Property), " ", "-")
-	if impl != "impl" {
-		name = impl
-	}
-	d := filepath.Join(dir, string(p))
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		return "", err
-	}
-	path := filepath.Join(d, name+".scn")
-	for i := 2; ; i++ {
-		if _, err := os.Stat(path); os.IsNotExist(err) {
-			break
-		}
-		path = filepath.Join(d, fmt.Sprintf("%s-%d.scn", name, i))
-	}
-	return path, os.WriteFile(path, scenario.Print(sc), 0o644)
 }
 
 // progress prints a one-line progress indicator on a terminal, from the
