@@ -10,10 +10,6 @@ import (
 	"github.com/syncheck/syncheck/model"
 )
 
-// harnessCallPoint is the Yield point a harness task stands at between two
-// calls (check/harness).
-const harnessCallPoint = "call"
-
 // Scenario writes the counterexample in the scenario language (specs/README):
 // its program, and its schedule as whole steps (a task runs until its call
 // returns or it parks; cancel T), each with the outcome observed, so that it
@@ -99,7 +95,7 @@ func (c *Counterexample) Scenario() (*scenario.Scenario, error) {
 		if cur < 0 {
 			return
 		}
-		if taken[cur] == 1 && lastEv.From == harnessCallPoint && lastEv.Kind == scheduler.AtLock && deferredAt[cur] < 0 {
+		if taken[cur] == 1 && lastEv.From == harness.CallPoint && lastEv.Kind == scheduler.AtLock && deferredAt[cur] < 0 {
 			deferredAt[cur] = len(sc.Steps)
 		} else {
 			emitPartial(cur, len(sc.Steps))
@@ -129,7 +125,7 @@ func (c *Counterexample) Scenario() (*scenario.Scenario, error) {
 		ev := c.Trace[ti]
 		ti++
 		t := a.Task
-		if ev.From == "start" && ev.Kind == scheduler.AtYield && ev.Point == harnessCallPoint {
+		if ev.From == "start" && ev.Kind == scheduler.AtYield && ev.Point == harness.CallPoint {
 			continue // the task reaches its first call: nothing observable
 		}
 		if cur >= 0 && cur != t {
@@ -139,7 +135,7 @@ func (c *Counterexample) Scenario() (*scenario.Scenario, error) {
 			// A step begins: a call, or a parked call resuming.
 			op := model.Op{}
 			switch ev.From {
-			case harnessCallPoint:
+			case harness.CallPoint:
 				if started[t] >= len(prog.Tasks[t].Ops) {
 					return nil, fmt.Errorf("action %d: %s has no call left", i+1, name(t))
 				}
@@ -168,7 +164,7 @@ func (c *Counterexample) Scenario() (*scenario.Scenario, error) {
 		}
 		st := steps[t]
 		switch {
-		case ev.Kind == scheduler.AtDone || (ev.Kind == scheduler.AtYield && ev.Point == harnessCallPoint):
+		case ev.Kind == scheduler.AtDone || (ev.Kind == scheduler.AtYield && ev.Point == harness.CallPoint):
 			r := model.Result{}
 			if returned[t] < len(results[t]) {
 				r = results[t][returned[t]]

@@ -11,9 +11,9 @@ import (
 	"github.com/syncheck/syncheck/model"
 )
 
-// callPoint is the Yield point a harness task stands at between two calls:
-// the boundary of a scenario step.
-const callPoint = "call"
+// CallPoint is the Yield point a harness task stands at between two calls:
+// the boundary of a scenario step, and how a trace shows calls.
+const CallPoint = "call"
 
 // maxStepPoints bounds the scheduling points one scenario step may take
 // before it is reported as a livelock.
@@ -21,7 +21,7 @@ const maxStepPoints = 10_000
 
 // harness runs a program's tasks against one instance under a controlled
 // scheduler. Each task makes its calls in order, each with its own context,
-// and stands at callPoint before each call.
+// and stands at CallPoint before each call.
 type harness struct {
 	s       *scheduler.Scheduler
 	ids     []scheduler.TaskID
@@ -120,7 +120,7 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 					cancel()
 				}
 				h.cancels[i] = cancel
-				h.s.Yield(callPoint)
+				h.s.Yield(CallPoint)
 				h.history = append(h.history, HistoryEvent{Kind: CallEvent, Task: i, Op: op})
 				r := inst.Do(ctx, op)
 				cancel()
@@ -135,7 +135,7 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 // idle reports whether task t has no call in flight.
 func (h *harness) idle(t int) bool {
 	info := h.s.Task(h.ids[t])
-	return info.State == scheduler.Done || (info.Kind == scheduler.AtYield && info.Point == callPoint) || info.Kind == scheduler.AtStart
+	return info.State == scheduler.Done || (info.Kind == scheduler.AtYield && info.Point == CallPoint) || info.Kind == scheduler.AtStart
 }
 
 // cancel cancels the context of t's call in flight; no effect when t has
@@ -190,7 +190,7 @@ func (h *harness) run(t int, sees scenario.Sees) (done bool, res model.Result, e
 				return false, res, fmt.Errorf("panicked: %v\n%s", p.Value, p.Stack)
 			}
 			return false, res, fmt.Errorf("panicked")
-		case ev.Kind == scheduler.AtDone || (ev.Kind == scheduler.AtYield && ev.Point == callPoint):
+		case ev.Kind == scheduler.AtDone || (ev.Kind == scheduler.AtYield && ev.Point == CallPoint):
 			if len(h.results[t]) > before {
 				return true, h.results[t][before], nil
 			}
@@ -222,7 +222,7 @@ func (h *harness) runTo(t int, sees scenario.Sees, point string) error {
 			return fmt.Errorf("panicked")
 		case ev.Point == point && ev.Kind != scheduler.AtDone:
 			return nil
-		case ev.Kind == scheduler.AtDone || (ev.Kind == scheduler.AtYield && ev.Point == callPoint && steps > 0):
+		case ev.Kind == scheduler.AtDone || (ev.Kind == scheduler.AtYield && ev.Point == CallPoint && steps > 0):
 			return fmt.Errorf("finished its call without reaching point %q", point)
 		}
 	}

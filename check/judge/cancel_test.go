@@ -32,7 +32,7 @@ func runWithCancels(tasks []scenario.Task, target *harness.Target, params model.
 					cancel()
 				}
 				cancels[i] = cancel
-				s.Yield(harnessCallPoint)
+				s.Yield(harness.CallPoint)
 				hist = append(hist, harness.HistoryEvent{Kind: harness.CallEvent, Task: i, Op: op})
 				inCall[i] = true
 				r := inst.Do(ctx, op)

@@ -42,10 +42,6 @@ func NewInput(e *harness.Execution, tasks []scenario.Task, prim model.Primitive,
 	return in
 }
 
-// harnessCallPoint is the Yield point at which a harness task stands
-// between two calls (check/harness: callPoint).
-const harnessCallPoint = "call"
-
 // ParksFromTrace finds, for every call of the history that parked, where it
 // first parked, by walking the scheduler's trace alongside the history the
 // harness recorded: a step from the harness's call point records the
@@ -75,13 +71,13 @@ func ParksFromTrace(h []harness.HistoryEvent, trace []scheduler.Event) ([]Park, 
 	for i, ev := range trace {
 		t := int(ev.Task)
 		before := cur
-		if ev.From == harnessCallPoint {
+		if ev.From == harness.CallPoint {
 			if err := expect(harness.CallEvent, t, i); err != nil {
 				return nil, err
 			}
 			inFlight[t], parked[t] = true, false
 		}
-		if inFlight[t] && ((ev.Kind == scheduler.AtYield && ev.Point == harnessCallPoint) || ev.Kind == scheduler.AtDone) {
+		if inFlight[t] && ((ev.Kind == scheduler.AtYield && ev.Point == harness.CallPoint) || ev.Kind == scheduler.AtDone) {
 			if err := expect(harness.ReturnEvent, t, i); err != nil {
 				return nil, err
 			}
