@@ -102,6 +102,22 @@ type Execution struct {
 func (e *Execution) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "schedule (%d actions, %d preemptions):\n", len(e.Schedule), e.Preemptions)
+	for _, line := range e.Steps() {
+		fmt.Fprintf(&b, "%s\n", line)
+	}
+	fmt.Fprintf(&b, "history:\n")
+	for _, h := range e.History {
+		fmt.Fprintf(&b, "      %s\n", formatEvent(e.Program, h))
+	}
+	fmt.Fprintf(&b, "outcome: %s\n", e.Outcome.Verdict)
+	return b.String()
+}
+
+// Steps writes the schedule one action a line: a task's step with the
+// scheduling point it left (and what it saw there) and the one it reached,
+// or a cancel delivered.
+func (e *Execution) Steps() []string {
+	var out []string
 	ti := 0
 	for i, a := range e.Schedule {
 		if a.Kind == RunTask && ti < len(e.Trace) {
@@ -114,17 +130,12 @@ func (e *Execution) String() string {
 					from += " (woken+cancelled)"
 				}
 			}
-			fmt.Fprintf(&b, "%4d. %-4s %s -> %s\n", i+1, (Action{Task: a.Task}).Format(e.Program), from, ev.Point)
+			out = append(out, fmt.Sprintf("%4d. %-4s %s -> %s", i+1, (Action{Task: a.Task}).Format(e.Program), from, ev.Point))
 			continue
 		}
-		fmt.Fprintf(&b, "%4d. %s\n", i+1, a.Format(e.Program))
+		out = append(out, fmt.Sprintf("%4d. %s", i+1, a.Format(e.Program)))
 	}
-	fmt.Fprintf(&b, "history:\n")
-	for _, h := range e.History {
-		fmt.Fprintf(&b, "      %s\n", formatEvent(e.Program, h))
-	}
-	fmt.Fprintf(&b, "outcome: %s\n", e.Outcome.Verdict)
-	return b.String()
+	return out
 }
 
 func formatEvent(p *Program, h harness.HistoryEvent) string {

@@ -94,7 +94,7 @@ func ConditionTarget(name string, mk func(rt sched.Runtime, n int) []ConditionIm
 // SemaphoreTarget adapts a Semaphore implementation.
 func SemaphoreTarget(name string, mk func(rt sched.Runtime, value int) SemaphoreImpl) Target {
 	return Target{Name: name, Primitive: model.Semaphore, New: func(rt sched.Runtime, p model.Params) Instance {
-		return semaphoreInstance{mk(rt, p.Value)}
+		return boundedInstance{unboundedRelease{mk(rt, p.Value)}}
 	}}
 }
 
@@ -230,23 +230,13 @@ func (x *conditionInstance) Do(ctx context.Context, op model.Op) model.Result {
 	return unsupported(model.Condition, op)
 }
 
-type semaphoreInstance struct{ s SemaphoreImpl }
+// unboundedRelease lets a Semaphore, whose Release cannot fail, be driven
+// as a BoundedSemaphore.
+type unboundedRelease struct{ SemaphoreImpl }
 
-func (x semaphoreInstance) Do(ctx context.Context, op model.Op) model.Result {
-	switch op.Kind {
-	case model.Acquire:
-		return errResult(op, x.s.Acquire(ctx))
-	case model.TryAcquire:
-		return boolResult(x.s.TryAcquire())
-	case model.Release:
-		x.s.Release()
-		return model.Result{}
-	case model.Locked:
-		return boolResult(x.s.Locked())
-	case model.Value:
-		return model.Result{Int: x.s.Value()}
-	}
-	return unsupported(model.Semaphore, op)
+func (u unboundedRelease) Release() error {
+	u.SemaphoreImpl.Release()
+	return nil
 }
 
 type boundedInstance struct{ s BoundedSemaphoreImpl }

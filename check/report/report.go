@@ -40,11 +40,7 @@ func Counterexample(w io.Writer, c *explore.Counterexample, replay string) {
 	fmt.Fprintf(w, "\ncounterexample: %s, %d cancels\n\n", size, len(c.Program.Cancels))
 	Table(w, &c.Program, c.History)
 	fmt.Fprintf(w, "\ninterleaving (each step: task, the scheduling point it left -> the one it reached):\n")
-	trace := c.Execution().String()
-	if i := strings.Index(trace, "history:"); i >= 0 {
-		trace = trace[:i]
-	}
-	for _, line := range strings.Split(strings.TrimRight(trace, "\n"), "\n")[1:] {
+	for _, line := range c.Execution().Steps() {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 	if replay != "" {
