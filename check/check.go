@@ -1,126 +1,383 @@
-// Package check is syncheck's API for go test: verify an implementation of
-// Lock, Event, Condition, Semaphore or BoundedSemaphore against the
-// reference model, from your own test.
+// Package check is syncheck's one public door: it verifies an
+// implementation of Lock, Event, Condition, Semaphore or BoundedSemaphore
+// against the reference model (package model), from your own test.
 //
 //	func TestMyLock(t *testing.T) {
-//		check.Verify(t, check.Lock("mylock", func(rt sched.Runtime) check.LockImpl {
-//			return NewMyLock(rt)
-//		}), check.Options{})
+//		check.Verify(t, check.Lock("mylock", NewMyLock), check.Options{})
 //	}
 //
-// An implementation built on impl/sched (a sched.Mutex for its state put
-// under rt with SetRuntime, sched.Slots to park on) runs under the
-// controlled scheduler, which owns every interleaving: the checker then
-// explores the wake window, cancellations and preemptions inside your
-// operations on purpose, and every failure is shrunk to a minimal
-// counterexample printed with the command that replays it.
+// where NewMyLock(rt sched.Runtime) *MyLock builds a fresh lock. An
+// implementation built on impl/sched (a sched.Mutex for its state put under
+// rt with SetRuntime, sched.Slots to park on) runs under the controlled
+// scheduler, which owns every interleaving: the checker generates programs
+// (tasks, calls, cancels placed anywhere), explores their schedules (the
+// wake window and preemptions inside your operations on purpose), judges
+// every execution (linearizability, quiescence, invariants, FIFO fairness),
+// and shrinks a failure to a minimal counterexample, printed with the
+// command that replays it.
 //
-// The pieces are in the sub-packages: check/explore (generation,
-// strategies, shrinking), check/judge (linearizability, quiescence,
-// invariants, fairness), check/harness (targets and the harness),
-// check/scheduler (the controlled scheduler), check/scenario (the scenario
-// language), check/mutants, check/corpus and check/report.
+// Verify is the test; Property gives the same check to rapid.Check and, via
+// rapid.MakeFuzz, to go test -fuzz; Replay re-runs saved counterexamples
+// (Options.SaveDir) against your target in every later go test; Run, Spec
+// and ReplayScenario are the same without a testing.TB, for tools.
+//
+// Nothing here has process-global effects: Verify calls may run in
+// parallel subtests, next to your own rapid.Check calls.
 package check
 
 import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/syncheck/syncheck/check/explore"
-	"github.com/syncheck/syncheck/check/harness"
-	"github.com/syncheck/syncheck/check/report"
-	"github.com/syncheck/syncheck/impl/sched"
+	"github.com/syncheck/syncheck/check/internal/corpus"
+	"github.com/syncheck/syncheck/check/internal/explore"
+	"github.com/syncheck/syncheck/check/internal/report"
 	"github.com/syncheck/syncheck/model"
 )
 
-// The method sets an implementation provides (impl's); see check/harness.
-type (
-	LockImpl             = harness.LockImpl
-	EventImpl            = harness.EventImpl
-	ConditionImpl        = harness.ConditionImpl
-	SemaphoreImpl        = harness.SemaphoreImpl
-	BoundedSemaphoreImpl = harness.BoundedSemaphoreImpl
-	// Target is an implementation the checker can instantiate.
-	Target = harness.Target
-)
-
-// Lock makes a target of a Lock implementation: mk builds a fresh one,
-// under rt (nil outside the checker).
-func Lock(name string, mk func(rt sched.Runtime) LockImpl) Target {
-	return harness.LockTarget(name, mk)
-}
-
-// Event makes a target of an Event implementation.
-func Event(name string, mk func(rt sched.Runtime) EventImpl) Target {
-	return harness.EventTarget(name, mk)
-}
-
-// Condition makes a target of a Condition implementation: mk returns n
-// Conditions sharing one Lock.
-func Condition(name string, mk func(rt sched.Runtime, n int) []ConditionImpl) Target {
-	return harness.ConditionTarget(name, mk)
-}
-
-// Semaphore makes a target of a Semaphore implementation with initial
-// value v.
-func Semaphore(name string, mk func(rt sched.Runtime, v int) SemaphoreImpl) Target {
-	return harness.SemaphoreTarget(name, mk)
-}
-
-// BoundedSemaphore makes a target of a BoundedSemaphore implementation.
-func BoundedSemaphore(name string, mk func(rt sched.Runtime, v int) BoundedSemaphoreImpl) Target {
-	return harness.BoundedSemaphoreTarget(name, mk)
-}
-
-// Builtin is the target of syncheck's own implementation of p.
-func Builtin(p model.Primitive) (Target, error) { return harness.Builtin(p) }
-
-// Options bound a Verify. Zero fields take the defaults.
+// Options configure Verify, Run and Property. Zero fields take the
+// defaults.
 type Options struct {
-	// Runs is the budget in judged executions (default 2,000; with -short
-	// 500).
+	// Seed fixes the search. 0: the environment variable SYNCHECK_SEED,
+	// else -rapid.seed when set, else a fresh random seed; the seed is
+	// printed with every result, and with Runs (not Time) as the budget a
+	// run is a pure function of the target, the options and the seed.
+	Seed uint64
+	// Runs is the budget in judged executions (default 2,000; 500 with
+	// go test -short; with Time set and Runs 0, no limit).
 	Runs int
 	// Time bounds the search in wall time (default: none).
 	Time time.Duration
-	// Seed fixes the search (default 1: a test is reproducible).
-	Seed uint64
+	// Tasks, Ops and Cancels bound a generated program: tasks (default 4),
+	// calls per task (default 4, 6 for a Condition), cancels per task
+	// (default 2; negative: none).
+	Tasks, Ops, Cancels int
+	// Strategy is how schedules are explored: "wakewindow" (holds a woken
+	// waiter back and cancels it on purpose), "random", "pct" or "pct:D"
+	// (PCT with bug depth D, default 3), "exhaustive" or "exhaustive:K"
+	// (every schedule with at most K preemptions, default 2), or "mix"
+	// or "mix:D" (the default: each program one of wakewindow, random and
+	// pct:D).
+	Strategy string
 	// Dialect is the model judged against (default model.Go).
 	Dialect model.Dialect
-	// Tasks bounds the tasks of a generated program (default 4).
-	Tasks int
-	// ShrinkTime bounds shrinking a failure (default 10s).
+	// ShrinkTime bounds shrinking a failure (default 10s; negative: do not
+	// shrink).
 	ShrinkTime time.Duration
+	// SaveDir, when set, is where a counterexample is saved as a scenario,
+	// under SaveDir/<primitive>/, for Replay to re-run in every later test.
+	SaveDir string
+	// JSON and HTML, when set, are files the result is written to: the
+	// Result as JSON, and porcupine's timeline of a counterexample.
+	JSON, HTML string
+	// Progress, when set, is called about four times a second during the
+	// search with the programs and executions so far.
+	Progress func(programs, executions int)
 }
 
-// Verify explores target's interleavings within the budget and fails t with
-// a minimal counterexample (the failed property, a table of the calls per
-// task, the interleaving, what the model allowed instead) if it finds one.
-func Verify(t testing.TB, target Target, o Options) {
-	t.Helper()
-	if o.Runs == 0 {
-		o.Runs = 2000
-		if testing.Short() {
-			o.Runs = 500
-		}
+// Size is the size of a counterexample: tasks, calls, and preemptions (a
+// switch away from a task that could have gone on).
+type Size struct {
+	Tasks       int `json:"tasks"`
+	Ops         int `json:"ops"`
+	Preemptions int `json:"preemptions"`
+}
+
+func (s Size) String() string { return fmt.Sprintf("%d/%d/%d", s.Tasks, s.Ops, s.Preemptions) }
+
+// Result is what a check found, as data (it marshals to JSON).
+type Result struct {
+	Target string `json:"target"`
+	// Failed: a counterexample was found; Property is the property it
+	// fails ("linearizability", "quiescence", "fairness", "invariant",
+	// "panic", "deadlock", "livelock", "misuse"), Message says how, in one
+	// sentence.
+	Failed   bool   `json:"failed"`
+	Property string `json:"property,omitempty"`
+	Message  string `json:"message,omitempty"`
+	// Seed is the seed the search ran with; Strategy and Dialect what it
+	// explored and judged against.
+	Seed     uint64        `json:"seed"`
+	Strategy string        `json:"strategy"`
+	Dialect  model.Dialect `json:"dialect"`
+	// Programs and Executions count the search: programs generated and
+	// judged executions; Inconclusive counts executions the
+	// linearizability search could not decide in time (never passes).
+	// WindowCancels counts cancels delivered inside a wake window (a
+	// waiter woken and not yet resumed): the checker's favourite place.
+	Programs      int `json:"programs"`
+	Executions    int `json:"executions"`
+	Inconclusive  int `json:"inconclusive"`
+	WindowCancels int `json:"wake_window_cancels"`
+	// Elapsed is the search's time (up to the first failure).
+	Elapsed time.Duration `json:"elapsed_ns"`
+	// FoundAfter is the number of executions up to the first failure.
+	FoundAfter int `json:"found_after,omitempty"`
+	// Size is the shrunk counterexample's, Counterexample the shrunk
+	// counterexample in the scenario language (model/scenario), Report the
+	// report a person reads: the failed property, a table of the calls per
+	// task, the interleaving, what the model allowed instead.
+	Size           Size   `json:"size"`
+	Counterexample string `json:"counterexample,omitempty"`
+	Report         string `json:"report,omitempty"`
+	// Replay is the command that runs the same search again; Saved the
+	// file the counterexample was saved to (Options.SaveDir).
+	Replay string `json:"replay"`
+	Saved  string `json:"saved,omitempty"`
+}
+
+// Run is Verify without a testing.TB: it searches for a counterexample and
+// returns what it found. The error is for bad options. Result.Replay is
+// left for the caller, who knows how it was invoked.
+func Run(target Target, o Options) (Result, error) {
+	cfg, budget, err := o.config()
+	if err != nil {
+		return Result{}, err
 	}
-	if o.Seed == 0 {
-		o.Seed = 1
+	stop := progress(o.Progress, cfg.Stats)
+	res := explore.Run(target.h, cfg, budget)
+	stop()
+	r := Result{
+		Target: target.Name(), Failed: res.Failed(), Seed: res.Seed, Strategy: res.Strategy, Dialect: cfg.Dialect,
+		Programs: res.Programs, Executions: res.Schedules, Inconclusive: res.Inconclusive,
+		WindowCancels: int(cfg.Stats.WindowCancel.Load()), Elapsed: res.Elapsed, FoundAfter: res.FoundAfter,
 	}
-	cfg := explore.Config{Seed: o.Seed, Dialect: o.Dialect, Gen: explore.GenConfig{MaxTasks: o.Tasks}, ShrinkTime: o.ShrinkTime}
-	res := explore.Run(target, cfg, explore.Budget{Executions: o.Runs, Time: o.Time})
-	if !res.Failed() {
-		t.Logf("%s: no counterexample in %d judged executions (%d programs), strategy %s, seed %d",
-			target.Name, res.Executions, res.Programs, res.Strategy, res.Seed)
-		return
+	if !r.Failed {
+		return r, writeOutputs(o, &r, nil)
 	}
 	c := res.Minimal
 	if c == nil {
 		c = res.Found
 	}
+	sz := c.Size()
+	r.Property, r.Message = string(c.Property), c.Message
+	r.Size = Size{Tasks: sz.Tasks, Ops: sz.Ops, Preemptions: sz.Preemptions}
+	r.Counterexample = c.ScenarioText()
 	var b strings.Builder
 	report.Counterexample(&b, c, "")
-	b.WriteString("\nthe counterexample as a scenario (save it under testdata/ and replay it with checkcli replay):\n\n")
-	b.WriteString(c.ScenarioText())
-	t.Fatalf("%s (%s): counterexample after %d executions (seed %d)\n\n%s", target.Name, target.Primitive, res.FoundAfter, res.Seed, b.String())
+	r.Report = b.String()
+	if o.SaveDir != "" {
+		name := target.Name()
+		if name == "" {
+			name = "impl"
+		}
+		if r.Saved, err = corpus.Save(o.SaveDir, target.Primitive(), name, c); err != nil {
+			return r, fmt.Errorf("saving the counterexample: %w", err)
+		}
+	}
+	return r, writeOutputs(o, &r, c)
+}
+
+// Verify explores target's interleavings within the budget and fails t with
+// a minimal counterexample (the failed property, a table of the calls per
+// task, the interleaving, what the model allowed instead, and the go test
+// command that replays it) if it finds one. It returns the result either
+// way.
+func Verify(t testing.TB, target Target, o Options) Result {
+	t.Helper()
+	if o.Runs == 0 && o.Time == 0 && testing.Short() {
+		o.Runs = 500
+	}
+	if o.Seed == 0 {
+		o.Seed = defaultSeed()
+	}
+	r, err := Run(target, o)
+	r.Replay = goTestCommand(t, r.Seed)
+	if err != nil {
+		t.Fatalf("%s: %v", target.Name(), err)
+		return r
+	}
+	if !r.Failed {
+		t.Logf("%s (%s): no counterexample in %d judged executions (%d programs), strategy %s, seed %d",
+			target.Name(), target.Primitive(), r.Executions, r.Programs, r.Strategy, r.Seed)
+		return r
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s): counterexample after %d executions (seed %d)\n\n%s", target.Name(), target.Primitive(), r.FoundAfter, r.Seed, r.Report)
+	fmt.Fprintf(&b, "\nthe counterexample as a scenario:\n\n%s", r.Counterexample)
+	if r.Saved != "" {
+		fmt.Fprintf(&b, "\nsaved to %s: check.Replay(t, target, %q) re-runs it\n", r.Saved, filepath.Dir(r.Saved))
+	}
+	fmt.Fprintf(&b, "\nreplay: %s\n", r.Replay)
+	t.Fatal(b.String())
+	return r
+}
+
+// config turns the options into explore's configuration.
+func (o Options) config() (explore.Config, explore.Budget, error) {
+	st, err := strategy(o.Strategy)
+	if err != nil {
+		return explore.Config{}, explore.Budget{}, err
+	}
+	if o.Dialect == "" {
+		o.Dialect = model.Go
+	}
+	if !validDialect(o.Dialect) {
+		return explore.Config{}, explore.Budget{}, fmt.Errorf("unknown dialect %q (want one of %v)", o.Dialect, model.Dialects)
+	}
+	if o.Runs < 0 || o.Time < 0 || o.Tasks < 0 || o.Ops < 0 {
+		return explore.Config{}, explore.Budget{}, errors.New("Runs, Time, Tasks and Ops must not be negative")
+	}
+	if o.Runs == 0 && o.Time == 0 {
+		o.Runs = 2000
+	}
+	if o.Seed == 0 {
+		o.Seed = defaultSeed()
+	}
+	cfg := explore.Config{
+		Gen:        explore.GenConfig{MaxTasks: o.Tasks, MaxOps: o.Ops, MaxCancels: o.Cancels},
+		Dialect:    o.Dialect,
+		Strategy:   st,
+		Seed:       o.Seed,
+		ShrinkTime: o.ShrinkTime,
+		Stats:      new(explore.Stats),
+	}
+	return cfg, explore.Budget{Executions: o.Runs, Time: o.Time}, nil
+}
+
+func validDialect(d model.Dialect) bool {
+	for _, x := range model.Dialects {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// strategy parses Options.Strategy.
+func strategy(s string) (explore.Strategy, error) {
+	name, arg, hasArg := strings.Cut(s, ":")
+	n := -1
+	if hasArg {
+		v, err := strconv.Atoi(arg)
+		if err != nil || v < 0 || v > 100 {
+			return nil, fmt.Errorf("strategy %q: want a number from 0 to 100 after the colon", s)
+		}
+		n = v
+	}
+	switch {
+	case name == "" || name == "mix":
+		if n < 0 {
+			n = 3
+		}
+		if n >= 1 {
+			return explore.Mix(explore.WakeWindow(), explore.Random(), explore.PCT(n)), nil
+		}
+	case name == "wakewindow" && !hasArg:
+		return explore.WakeWindow(), nil
+	case name == "random" && !hasArg:
+		return explore.Random(), nil
+	case name == "pct":
+		if n < 0 {
+			n = 3
+		}
+		if n >= 1 {
+			return explore.PCT(n), nil
+		}
+	case name == "exhaustive":
+		if n < 0 {
+			n = 2
+		}
+		return explore.Exhaustive(n, 0), nil
+	}
+	return nil, fmt.Errorf("unknown strategy %q (want wakewindow, random, pct, pct:D with D >= 1, exhaustive, exhaustive:K, mix or mix:D)", s)
+}
+
+// defaultSeed is SYNCHECK_SEED, else -rapid.seed when set, else a fresh
+// random seed. Flags are read, never written.
+func defaultSeed() uint64 {
+	if s := os.Getenv("SYNCHECK_SEED"); s != "" {
+		if v, err := strconv.ParseUint(s, 10, 64); err == nil && v != 0 {
+			return v
+		}
+	}
+	if f := flag.Lookup("rapid.seed"); f != nil {
+		if v, err := strconv.ParseUint(f.Value.String(), 10, 64); err == nil && v != 0 {
+			return v
+		}
+	}
+	return uint64(time.Now().UnixNano())%1_000_000_000 + 1
+}
+
+// goTestCommand is the go test command that replays t with seed: the test
+// (and subtest) selected exactly, in t's package directory relative to the
+// module root, the seed in SYNCHECK_SEED.
+func goTestCommand(t testing.TB, seed uint64) string {
+	parts := strings.Split(t.Name(), "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	pkg := "."
+	if wd, err := os.Getwd(); err == nil {
+		for dir := wd; ; dir = filepath.Dir(dir) {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				if rel, err := filepath.Rel(dir, wd); err == nil {
+					pkg = "./" + filepath.ToSlash(rel)
+				}
+				break
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("SYNCHECK_SEED=%d go test %s -run '%s' -count=1", seed, strings.TrimSuffix(pkg, "/."), strings.Join(parts, "/"))
+}
+
+// writeOutputs writes Options.JSON and Options.HTML.
+func writeOutputs(o Options, r *Result, c *explore.Counterexample) error {
+	if o.JSON != "" {
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.JSON, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if o.HTML != "" && c != nil {
+		f, err := os.Create(o.HTML)
+		if err != nil {
+			return err
+		}
+		err = report.HTML(f, c, r.Dialect)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	return nil
+}
+
+// progress calls fn with the search's counts about four times a second
+// until stop is called.
+func progress(fn func(programs, executions int), st *explore.Stats) (stop func()) {
+	if fn == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				fn(int(st.Programs.Load()), int(st.Schedules.Load()))
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }

@@ -120,7 +120,7 @@ func (l *myLock) Locked() bool {
 
 // TestVerifyMyLock is how a user verifies their own implementation.
 func TestVerifyMyLock(t *testing.T) {
-	check.Verify(t, check.Lock("mylock", func(rt sched.Runtime) check.LockImpl {
+	check.Verify(t, check.Lock("mylock", func(rt sched.Runtime) *myLock {
 		return newMyLock(rt, false)
 	}), check.Options{Runs: 2000})
 }
@@ -136,6 +136,7 @@ type recorder struct {
 func (r *recorder) Helper()                      {}
 func (r *recorder) Logf(string, ...any)          {}
 func (r *recorder) Fatalf(f string, args ...any) { r.failed, r.msg = true, formatf(f, args...) }
+func (r *recorder) Fatal(args ...any)            { r.failed, r.msg = true, strings.TrimSpace(fmt.Sprint(args...)) }
 
 func formatf(f string, args ...any) string { return strings.TrimSpace(fmt.Sprintf(f, args...)) }
 
@@ -144,13 +145,16 @@ func formatf(f string, args ...any) string { return strings.TrimSpace(fmt.Sprint
 // Verify with a minimal counterexample.
 func TestVerifyCatchesBug(t *testing.T) {
 	r := &recorder{TB: t}
-	check.Verify(r, check.Lock("mylock-bug", func(rt sched.Runtime) check.LockImpl {
+	res := check.Verify(r, check.Lock("mylock-bug", func(rt sched.Runtime) *myLock {
 		return newMyLock(rt, true)
-	}), check.Options{Runs: 20000, ShrinkTime: -1})
+	}), check.Options{Seed: 1, Runs: 20000, ShrinkTime: -1})
+	if !res.Failed || res.Property == "" || res.Counterexample == "" {
+		t.Fatalf("Verify's result does not say it failed: %+v", res)
+	}
 	if !r.failed {
 		t.Fatal("Verify passed a lock that strands its waiters")
 	}
-	for _, want := range []string{"counterexample after", "property violated:", "interleaving", "primitive lock"} {
+	for _, want := range []string{"counterexample after", "property violated:", "interleaving", "primitive lock", "SYNCHECK_SEED=1 go test ./check -run '^TestVerifyCatchesBug$'"} {
 		if !strings.Contains(r.msg, want) {
 			t.Errorf("the report lacks %q:\n%s", want, r.msg)
 		}

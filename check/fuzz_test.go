@@ -6,7 +6,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/syncheck/syncheck/check"
-	"github.com/syncheck/syncheck/check/explore"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -17,7 +16,7 @@ func property(tb testing.TB, p model.Primitive) func(*rapid.T) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return explore.Property(target, explore.Config{})
+	return check.Property(target, check.Options{})
 }
 
 // The fuzz targets: `go test -fuzz=FuzzCondition ./check/` drives the same

@@ -8,8 +8,8 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/syncheck/syncheck/check/scenario"
 	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
 )
 
 // FS holds every scenario, as <primitive>/<name>.scn.

@@ -118,7 +118,7 @@ func TestVerifyFindsMutant(t *testing.T) {
 
 func TestVerifyJSON(t *testing.T) {
 	code, out, _ := runCLI(t, "verify", "semaphore", "--runs", "100", "--seed", "3", "--json", "--no-specs")
-	if code != 0 || !strings.Contains(out, `"passed": true`) || !strings.Contains(out, `"executions": 100`) {
+	if code != 0 || !strings.Contains(out, `"failed": false`) || !strings.Contains(out, `"executions": 100`) {
 		t.Fatalf("exit %d, output:\n%s", code, out)
 	}
 }

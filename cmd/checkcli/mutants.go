@@ -1,14 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
-	"github.com/syncheck/syncheck/check/corpus"
-	"github.com/syncheck/syncheck/check/explore"
-	"github.com/syncheck/syncheck/check/mutants"
-	"github.com/syncheck/syncheck/check/report"
+	"github.com/syncheck/syncheck/check"
 )
 
 func runMutants(args []string, stdout, stderr io.Writer) error {
@@ -27,21 +26,21 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	all := mutants.All()
+	all := check.Mutants()
 	if fs.NArg() > 0 {
-		var pick []mutants.Mutant
+		var pick []check.Mutant
 		for _, name := range fs.Args() {
-			m, ok := mutants.ByName(name)
-			if !ok {
+			i := slices.IndexFunc(all, func(m check.Mutant) bool { return m.Target.Name() == name })
+			if i < 0 {
 				return usagef("unknown mutant %q (checkcli mutants --list)", name)
 			}
-			pick = append(pick, m)
+			pick = append(pick, all[i])
 		}
 		all = pick
 	}
 	if *list {
 		for _, m := range all {
-			fmt.Fprintf(stdout, "%-28s %-16s %s  %s\n", m.Name, m.Primitive, m.Class, m.Pattern)
+			fmt.Fprintf(stdout, "%-28s %-16s %s  %s\n", m.Target.Name(), m.Target.Primitive(), m.Class, m.Bug)
 		}
 		return nil
 	}
@@ -67,28 +66,25 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 	if !*asJSON {
 		fmt.Fprintf(stdout, "%-28s %-5s %-8s %-16s %11s %9s %-13s %s\n", "mutant", "class", "killed", "property", "executions", "seconds", "size t/o/p", "minimal")
 	}
+	o, err := v.options()
+	if err != nil {
+		return err
+	}
+	o.SaveDir = *save
 	for _, m := range all {
-		cfg, budget, err := v.config()
+		res, err := check.Run(m.Target, o)
 		if err != nil {
-			return err
+			if !res.Failed {
+				return usagef("%v", err)
+			}
+			fmt.Fprintf(stderr, "checkcli mutants: %s: %v\n", m.Target.Name(), err)
 		}
-		res := explore.Run(m.Target, cfg, budget)
-		r := row{Name: m.Name, Primitive: string(m.Primitive), Class: m.Class, Killed: res.Failed(),
-			Minimal: fmt.Sprintf("%d/%d/%d", m.Minimal.Tasks, m.Minimal.Ops, m.Minimal.Preemptions)}
-		if res.Failed() {
+		r := row{Name: m.Target.Name(), Primitive: string(m.Target.Primitive()), Class: m.Class, Killed: res.Failed,
+			Minimal: m.Minimal.String(), Saved: res.Saved}
+		if res.Failed {
 			killed++
-			c := res.Minimal
-			if c == nil {
-				c = res.Found
-			}
-			size := c.Size()
-			r.Property, r.Executions, r.Seconds = string(c.Property), res.FoundAfter, res.FoundIn.Seconds()
-			r.Tasks, r.Ops, r.Preemptions = size.Tasks, size.Ops, size.Preemptions
-			if *save != "" {
-				if r.Saved, err = corpus.Save(*save, m.Primitive, m.Name, c); err != nil {
-					fmt.Fprintf(stderr, "checkcli mutants: saving %s: %v\n", m.Name, err)
-				}
-			}
+			r.Property, r.Executions, r.Seconds = res.Property, res.FoundAfter, res.Elapsed.Seconds()
+			r.Tasks, r.Ops, r.Preemptions = res.Size.Tasks, res.Size.Ops, res.Size.Preemptions
 		}
 		rows = append(rows, r)
 		if !*asJSON {
@@ -101,9 +97,11 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		}
 	}
 	if *asJSON {
-		if err := report.WriteJSON(stdout, rows); err != nil {
+		b, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
 			return err
 		}
+		fmt.Fprintf(stdout, "%s\n", b)
 	} else {
 		fmt.Fprintf(stdout, "mutants: %d killed, %d survived (each: %s)\n", killed, len(all)-killed, v.args(v.seed))
 	}

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 
-	"github.com/syncheck/syncheck/check/corpus"
+	"github.com/syncheck/syncheck/check"
 )
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
@@ -32,20 +33,22 @@ whether it still fails. Exit status 1 if any still fails.`, stdout)
 	}
 	failing := 0
 	for _, sc := range scs {
-		r, err := corpus.Replay(sc)
+		target, err := lookupTarget(sc.Primitive, cmp.Or(sc.Target, "impl"))
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", sc.File, err)
 		}
-		if r.Fails() {
+		r, err := check.ReplayScenario(sc, target)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sc.File, err)
+		}
+		if r.Failed {
 			failing++
-			fmt.Fprintf(stdout, "FAILS  %s (%s): %s: %s\n", sc.File, r.Target, r.Failure.Property, r.Failure.Message)
+			fmt.Fprintf(stdout, "FAILS  %s (%s): %s: %s\n", sc.File, r.Target, r.Property, r.Message)
 		} else {
 			fmt.Fprintf(stdout, "passes %s (%s)\n", sc.File, r.Target)
 		}
-		if *verbose {
-			for _, s := range r.Skipped {
-				fmt.Fprintf(stdout, "       skipped %s\n", s)
-			}
+		if *verbose && r.Report != "" {
+			fmt.Fprint(stdout, r.Report)
 		}
 	}
 	fmt.Fprintf(stdout, "replay: %d still fail, %d pass\n", failing, len(scs)-failing)

@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/syncheck/syncheck/check/harness"
-	"github.com/syncheck/syncheck/check/scenario"
+	"github.com/syncheck/syncheck/check"
 	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
 )
 
 func runSpec(args []string, stdout, stderr io.Writer) error {
@@ -39,28 +39,24 @@ schedule. Prints one line per scenario and a summary.`, stdout)
 	}
 	passed, failed := 0, 0
 	for _, sc := range scs {
-		var target *harness.Target
+		var target *check.Target
 		if !*modelOnly && sc.Dialect == model.Go {
-			t, err := harness.Builtin(sc.Primitive)
+			t, err := check.Builtin(sc.Primitive)
 			if err != nil {
 				return err
 			}
 			target = &t
 		}
-		r := harness.RunSpec(sc, target)
-		against := "model " + string(sc.Dialect)
-		if target != nil {
-			against += " + " + target.Name
-		}
-		if r.Failed() {
+		r := check.Spec(sc, target, *verbose)
+		if r.Failed {
 			failed++
-			fmt.Fprintf(stdout, "FAIL %s (%s)\n     %s\n", sc.File, against, r.Failure)
+			fmt.Fprintf(stdout, "FAIL %s (%s)\n     %s\n", sc.File, r.Target, r.Message)
 		} else {
 			passed++
-			fmt.Fprintf(stdout, "ok   %s (%d steps; %s)\n", sc.File, len(sc.Steps), against)
+			fmt.Fprintf(stdout, "ok   %s (%d steps; %s)\n", sc.File, len(sc.Steps), r.Target)
 		}
-		if *verbose || r.Failed() {
-			printSteps(stdout, r, *verbose)
+		if *verbose || r.Failed {
+			fmt.Fprint(stdout, r.Report)
 		}
 	}
 	fmt.Fprintf(stdout, "spec: %d passed, %d failed\n", passed, failed)
@@ -101,45 +97,14 @@ here?"; where the model allows several outcomes, all are followed.`, stdout)
 			}
 		}
 	}
-	r := harness.RunSpec(sc, nil)
+	r := check.Spec(sc, nil, true)
 	fmt.Fprintf(stdout, "%s: %s, dialect %s\n", sc.File, sc.Primitive, sc.Dialect)
-	printSteps(stdout, r, true)
-	if r.Failed() {
-		fmt.Fprintf(stdout, "FAIL %s\n", r.Failure)
+	fmt.Fprint(stdout, r.Report)
+	if r.Failed {
+		fmt.Fprintf(stdout, "FAIL %s\n", r.Message)
 		return errFailed
 	}
 	return nil
-}
-
-// printSteps prints each step: what the model allowed, what the
-// implementation did, and (verbose) the model states after it.
-func printSteps(w io.Writer, r *harness.SpecResult, states bool) {
-	for _, s := range r.Steps {
-		line := fmt.Sprintf("  %3d  %-34s", s.Step.Line, s.Text)
-		if s.Step.Kind == scenario.Run {
-			line += " model: " + joinExpect(s.Allowed)
-			if s.Impl != nil {
-				line += "  " + r.Target + ": " + s.Impl.String()
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
-		if s.Failure != "" {
-			fmt.Fprintf(w, "       ^ %s\n", s.Failure)
-		}
-		if states {
-			for _, st := range s.States {
-				fmt.Fprintf(w, "       | %s\n", st)
-			}
-		}
-	}
-}
-
-func joinExpect(es []scenario.Expect) string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.String()
-	}
-	return strings.Join(s, "|")
 }
 
 func dialectNames() string {

@@ -1,21 +1,17 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/syncheck/syncheck/check/corpus"
-	"github.com/syncheck/syncheck/check/explore"
-	"github.com/syncheck/syncheck/check/harness"
-	"github.com/syncheck/syncheck/check/mutants"
-	"github.com/syncheck/syncheck/check/report"
-	"github.com/syncheck/syncheck/check/scenario"
+	"github.com/syncheck/syncheck/check"
 	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
 	"github.com/syncheck/syncheck/specs"
 )
 
@@ -35,62 +31,68 @@ func (v *verifyFlags) register(fs *flagSet, runs int, budget time.Duration) {
 	fs.Uint64Var(&v.seed, "seed", 0, "base seed (0: pick one and print it); with --runs, a run is a pure function of the seed")
 	fs.IntVar(&v.runs, "runs", runs, "budget: judged executions (0: no limit)")
 	fs.DurationVar(&v.budget, "time", budget, "budget: wall time (0: no limit); whichever budget runs out first ends the search")
-	fs.IntVar(&v.tasks, "tasks", 4, "at most this many tasks per program")
-	fs.IntVar(&v.ops, "ops", 0, "at most this many calls per task (0: 4, or 6 for condition)")
-	fs.IntVar(&v.cancels, "cancels", 2, "at most this many cancels per task (0: none)")
+	fs.IntVar(&v.tasks, "tasks", 4, "at most this many tasks per program (1 to 8)")
+	fs.IntVar(&v.ops, "ops", 0, "at most this many calls per task (0: 4, or 6 for condition; at most 16)")
+	fs.IntVar(&v.cancels, "cancels", 2, "at most this many cancels per task (0: none; at most 8)")
 	fs.StringVar(&v.strategy, "strategy", "mix", "how schedules are explored: wakewindow, random, pct, exhaustive, or mix (each program drawn one of wakewindow, random, pct)")
-	fs.IntVar(&v.depth, "depth", 3, "PCT's bug depth d: a bug of depth d is found with probability at least 1/(n*k^(d-1)) per run (n tasks, k steps)")
-	fs.IntVar(&v.preemptions, "preemptions", 2, "exhaustive: explore every schedule with at most this many preemptions")
+	fs.IntVar(&v.depth, "depth", 3, "PCT's bug depth d (1 to 10): a bug of depth d is found with probability at least 1/(n*k^(d-1)) per run (n tasks, k steps)")
+	fs.IntVar(&v.preemptions, "preemptions", 2, "exhaustive: explore every schedule with at most this many preemptions (0 to 10)")
 	fs.StringVar(&v.dialect, "dialect", string(model.Go), "judge against this dialect's model ("+dialectNames()+")")
-	fs.DurationVar(&v.shrink, "shrinktime", 10*time.Second, "bound on shrinking a counterexample")
+	fs.DurationVar(&v.shrink, "shrinktime", 10*time.Second, "bound on shrinking a counterexample (0: do not shrink)")
 }
 
-func (v *verifyFlags) config() (explore.Config, explore.Budget, error) {
-	var st explore.Strategy
+// options validates the flags and turns them into check.Options.
+func (v *verifyFlags) options() (check.Options, error) {
+	st := v.strategy
 	switch v.strategy {
-	case "wakewindow":
-		st = explore.WakeWindow()
-	case "random":
-		st = explore.Random()
-	case "pct":
-		st = explore.PCT(v.depth)
+	case "wakewindow", "random":
+	case "pct", "mix":
+		st += fmt.Sprintf(":%d", v.depth)
 	case "exhaustive":
-		st = explore.Exhaustive(v.preemptions, 0)
-	case "mix":
-		st = explore.Mix(explore.WakeWindow(), explore.Random(), explore.PCT(v.depth))
+		st += fmt.Sprintf(":%d", v.preemptions)
 	default:
-		return explore.Config{}, explore.Budget{}, usagef("unknown strategy %q (want wakewindow, random, pct, exhaustive or mix)", v.strategy)
+		return check.Options{}, usagef("unknown strategy %q (want wakewindow, random, pct, exhaustive or mix)", v.strategy)
 	}
 	d := model.Dialect(v.dialect)
 	if !slices.Contains(model.Dialects, d) {
-		return explore.Config{}, explore.Budget{}, usagef("unknown dialect %q (want %s)", v.dialect, dialectNames())
+		return check.Options{}, usagef("unknown dialect %q (want %s)", v.dialect, dialectNames())
 	}
-	if v.tasks < 1 || v.ops < 0 || v.cancels < 0 || v.runs < 0 || v.budget < 0 {
-		return explore.Config{}, explore.Budget{}, usagef("--tasks must be >= 1; --ops, --cancels, --runs, --time >= 0")
-	}
-	if v.runs == 0 && v.budget == 0 {
-		return explore.Config{}, explore.Budget{}, usagef("--runs 0 and --time 0: the search would never end")
+	switch {
+	case v.tasks < 1 || v.tasks > 8:
+		return check.Options{}, usagef("--tasks %d: want 1 to 8", v.tasks)
+	case v.ops < 0 || v.ops > 16:
+		return check.Options{}, usagef("--ops %d: want 0 (the default) to 16", v.ops)
+	case v.cancels < 0 || v.cancels > 8:
+		return check.Options{}, usagef("--cancels %d: want 0 to 8", v.cancels)
+	case v.depth < 1 || v.depth > 10:
+		return check.Options{}, usagef("--depth %d: want 1 to 10", v.depth)
+	case v.preemptions < 0 || v.preemptions > 10:
+		return check.Options{}, usagef("--preemptions %d: want 0 to 10", v.preemptions)
+	case v.runs < 0 || v.budget < 0 || v.shrink < 0:
+		return check.Options{}, usagef("--runs, --time and --shrinktime must not be negative")
+	case v.runs == 0 && v.budget == 0:
+		return check.Options{}, usagef("--runs 0 and --time 0: the search would never end")
 	}
 	cancels := v.cancels
 	if cancels == 0 {
 		cancels = -1
 	}
-	cfg := explore.Config{
-		Gen:        explore.GenConfig{MaxTasks: v.tasks, MaxOps: v.ops, MaxCancels: cancels},
-		Dialect:    d,
-		Strategy:   st,
-		Seed:       v.seed,
-		ShrinkTime: v.shrink,
-		Stats:      new(explore.Stats),
+	shrink := v.shrink
+	if shrink == 0 {
+		shrink = -1
 	}
-	return cfg, explore.Budget{Executions: v.runs, Time: v.budget}, nil
+	return check.Options{
+		Seed: v.seed, Runs: v.runs, Time: v.budget,
+		Tasks: v.tasks, Ops: v.ops, Cancels: cancels,
+		Strategy: st, Dialect: d, ShrinkTime: shrink,
+	}, nil
 }
 
 // args renders the flags that reproduce a run with seed.
 func (v *verifyFlags) args(seed uint64) string {
 	s := fmt.Sprintf("--seed %d --runs %d --strategy %s", seed, v.runs, v.strategy)
 	if v.budget > 0 && v.runs == 0 {
-		s = fmt.Sprintf("--seed %d --time %s --strategy %s", seed, v.budget, v.strategy)
+		s = fmt.Sprintf("--seed %d --runs 0 --time %s --strategy %s", seed, v.budget, v.strategy)
 	}
 	if v.dialect != string(model.Go) {
 		s += " --dialect " + v.dialect
@@ -104,10 +106,8 @@ func (v *verifyFlags) args(seed uint64) string {
 	if v.cancels != 2 {
 		s += fmt.Sprintf(" --cancels %d", v.cancels)
 	}
-	if v.strategy == "pct" || v.strategy == "mix" {
-		if v.depth != 3 {
-			s += fmt.Sprintf(" --depth %d", v.depth)
-		}
+	if (v.strategy == "pct" || v.strategy == "mix") && v.depth != 3 {
+		s += fmt.Sprintf(" --depth %d", v.depth)
 	}
 	if v.strategy == "exhaustive" && v.preemptions != 2 {
 		s += fmt.Sprintf(" --preemptions %d", v.preemptions)
@@ -150,13 +150,14 @@ counterexample, 2 bad input.`, stdout)
 	if err != nil {
 		return err
 	}
-	cfg, budget, err := v.config()
+	o, err := v.options()
 	if err != nil {
 		return err
 	}
-	if cfg.Seed == 0 {
-		cfg.Seed = uint64(time.Now().UnixNano())%1_000_000_000 + 1
+	if o.Seed == 0 {
+		o.Seed = uint64(time.Now().UnixNano())%1_000_000_000 + 1
 	}
+	o.SaveDir, o.HTML = *save, *html
 
 	specsRun := 0
 	if !*noSpecs && *implName == "impl" {
@@ -165,13 +166,12 @@ counterexample, 2 bad input.`, stdout)
 			return err
 		}
 		for _, sc := range scs {
-			var t *harness.Target
+			var t *check.Target
 			if sc.Dialect == model.Go {
 				t = &target
 			}
-			if r := harness.RunSpec(sc, t); r.Failed() {
-				fmt.Fprintf(stdout, "FAIL %s\n     %s\n", sc.File, r.Failure)
-				printSteps(stdout, r, false)
+			if r := check.Spec(sc, t, false); r.Failed {
+				fmt.Fprintf(stdout, "FAIL %s\n     %s\n%s", sc.File, r.Message, r.Report)
 				fmt.Fprintf(stdout, "replay: go run ./cmd/checkcli spec -v %s\n", sc.File)
 				return errFailed
 			}
@@ -179,165 +179,102 @@ counterexample, 2 bad input.`, stdout)
 		}
 	}
 
-	stop := progress(stdout, cfg.Stats, !*asJSON)
-	res := explore.Run(target, cfg, budget)
-	stop()
-
-	replay := fmt.Sprintf("go run ./cmd/checkcli verify %s", p)
-	if *implName != "impl" {
-		replay += " --impl " + *implName
+	o.Progress = progress(stdout, !*asJSON)
+	res, err := check.Run(target, o)
+	o.Progress(-1, -1)
+	if err != nil && !res.Failed {
+		return usagef("%v", err)
 	}
-	replay += " " + v.args(res.Seed)
-	if !res.Failed() {
-		if *asJSON {
-			return report.WriteJSON(stdout, verifyJSON{Primitive: string(p), Target: target.Name, Passed: true, Specs: specsRun, Result: summary(&res, cfg.Stats), Replay: replay})
+	if err != nil {
+		fmt.Fprintf(stderr, "checkcli verify: %v\n", err)
+	}
+	res.Replay = fmt.Sprintf("go run ./cmd/checkcli verify %s", p)
+	if *implName != "impl" {
+		res.Replay += " --impl " + *implName
+	}
+	res.Replay += " " + v.args(res.Seed)
+	if *asJSON {
+		b, err := json.MarshalIndent(verifyJSON{Primitive: string(p), Specs: specsRun, Result: res}, "", "  ")
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(stdout, "verify %s (%s): no counterexample\n", p, target.Name)
+		fmt.Fprintf(stdout, "%s\n", b)
+		if res.Failed {
+			return errFailed
+		}
+		return nil
+	}
+	if !res.Failed {
+		fmt.Fprintf(stdout, "verify %s (%s): no counterexample\n", p, target.Name())
 		if specsRun > 0 {
 			fmt.Fprintf(stdout, "  %d scenarios of specs/%s pass against the model and the implementation\n", specsRun, p)
 		}
-		fmt.Fprintf(stdout, "  %d programs, %d judged executions (%d distinct schedules, %d cancels inside a wake window), strategy %s, dialect %s, in %v\n",
-			res.Programs, res.Executions, res.Schedules, cfg.Stats.WindowCancel.Load(), res.Strategy, cfg.Dialect, res.Elapsed.Round(time.Millisecond))
+		fmt.Fprintf(stdout, "  %d programs, %d judged executions (%d cancels inside a wake window), strategy %s, dialect %s, in %v\n",
+			res.Programs, res.Executions, res.WindowCancels, res.Strategy, res.Dialect, res.Elapsed.Round(time.Millisecond))
 		if res.Inconclusive > 0 {
 			fmt.Fprintf(stdout, "  %d executions inconclusive (the linearizability search timed out): not counted as passing\n", res.Inconclusive)
 		}
-		fmt.Fprintf(stdout, "  rerun: %s\n", replay)
+		fmt.Fprintf(stdout, "  rerun: %s\n", res.Replay)
 		return nil
 	}
-	c := res.Minimal
-	if c == nil {
-		c = res.Found
+	fmt.Fprintf(stdout, "verify %s (%s): COUNTEREXAMPLE after %d executions (%v)\n\n",
+		p, target.Name(), res.FoundAfter, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprint(stdout, res.Report)
+	if res.Saved != "" {
+		fmt.Fprintf(stdout, "\nsaved: %s\nreplay: go run ./cmd/checkcli replay %s\n", res.Saved, res.Saved)
 	}
-	saved := ""
-	if *save != "" {
-		saved, err = corpus.Save(*save, p, *implName, c)
-		if err != nil {
-			fmt.Fprintf(stderr, "checkcli verify: saving the counterexample: %v\n", err)
-		}
-	}
-	if *html != "" {
-		if err := writeHTML(*html, c, cfg.Dialect); err != nil {
-			fmt.Fprintf(stderr, "checkcli verify: writing %s: %v\n", *html, err)
-		}
-	}
-	replayCmd := replay
-	if saved != "" {
-		replayCmd = "go run ./cmd/checkcli replay " + saved
-	}
-	if *asJSON {
-		cj := report.JSONOf(c, replayCmd)
-		if err := report.WriteJSON(stdout, verifyJSON{Primitive: string(p), Target: target.Name, Specs: specsRun, Result: summary(&res, cfg.Stats), Counterexample: &cj, Replay: replay, Saved: saved}); err != nil {
-			return err
-		}
-		return errFailed
-	}
-	fmt.Fprintf(stdout, "verify %s (%s): COUNTEREXAMPLE after %d executions (%v); shrunk in %d executions (%v)\n\n",
-		p, target.Name, res.FoundAfter, res.FoundIn.Round(time.Millisecond), res.ShrinkExecutions, res.ShrinkTime.Round(time.Millisecond))
-	report.Counterexample(stdout, c, replayCmd)
-	if saved != "" {
-		fmt.Fprintf(stdout, "saved: %s\n", saved)
-	}
-	fmt.Fprintf(stdout, "search again: %s\n", replay)
+	fmt.Fprintf(stdout, "search again: %s\n", res.Replay)
 	return errFailed
 }
 
-func writeHTML(path string, c *explore.Counterexample, d model.Dialect) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := report.HTML(f, c, d); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 // lookupTarget resolves --impl.
-func lookupTarget(p model.Primitive, name string) (harness.Target, error) {
+func lookupTarget(p model.Primitive, name string) (check.Target, error) {
 	if name == "impl" {
-		return harness.Builtin(p)
+		return check.Builtin(p)
 	}
-	m, ok := mutants.ByName(name)
-	if !ok {
-		var names []string
-		for _, m := range mutants.All() {
-			names = append(names, m.Name)
+	var names []string
+	for _, m := range check.Mutants() {
+		if m.Target.Name() == name {
+			if m.Target.Primitive() != p {
+				return check.Target{}, usagef("mutant %s is a %s, not a %s", name, m.Target.Primitive(), p)
+			}
+			return m.Target, nil
 		}
-		return harness.Target{}, usagef("unknown implementation %q (want impl or a mutant: %s)", name, strings.Join(names, ", "))
+		names = append(names, m.Target.Name())
 	}
-	if m.Primitive != p {
-		return harness.Target{}, usagef("mutant %s is a %s, not a %s", name, m.Primitive, p)
-	}
-	return m.Target, nil
+	return check.Target{}, usagef("unknown implementation %q (want impl or a mutant: %s)", name, strings.Join(names, ", "))
 }
 
 type verifyJSON struct {
-	Primitive      string                     `json:"primitive"`
-	Target         string                     `json:"target"`
-	Passed         bool                       `json:"passed"`
-	Specs          int                        `json:"specs_passed"`
-	Result         resultJSON                 `json:"search"`
-	Counterexample *report.CounterexampleJSON `json:"counterexample,omitempty"`
-	Replay         string                     `json:"rerun"`
-	Saved          string                     `json:"saved,omitempty"`
+	Primitive string `json:"primitive"`
+	Specs     int    `json:"specs_passed"`
+	check.Result
 }
 
-type resultJSON struct {
-	Strategy      string  `json:"strategy"`
-	Seed          uint64  `json:"seed"`
-	Programs      int     `json:"programs"`
-	Executions    int     `json:"executions"`
-	Schedules     int     `json:"schedules"`
-	Inconclusive  int     `json:"inconclusive"`
-	WindowCancels int     `json:"wake_window_cancels"`
-	Seconds       float64 `json:"seconds"`
-	FoundAfter    int     `json:"found_after_executions,omitempty"`
-	FoundSeconds  float64 `json:"found_after_seconds,omitempty"`
-}
-
-func summary(r *explore.Result, st *explore.Stats) resultJSON {
-	return resultJSON{Strategy: r.Strategy, Seed: r.Seed, Programs: r.Programs, Executions: r.Executions, Schedules: r.Schedules,
-		Inconclusive: r.Inconclusive, WindowCancels: int(st.WindowCancel.Load()), Seconds: r.Elapsed.Seconds(),
-		FoundAfter: r.FoundAfter, FoundSeconds: r.FoundIn.Seconds()}
-}
-
-// progress prints a one-line progress indicator on a terminal, from the
-// second second on; quiet when stdout is not a terminal. stop clears it.
-func progress(w io.Writer, st *explore.Stats, enabled bool) (stop func()) {
+// progress returns a check.Options.Progress that prints a one-line
+// progress indicator on a terminal, from the second second on; quiet when
+// stdout is not a terminal. Called with -1 it clears the line.
+func progress(w io.Writer, enabled bool) func(programs, executions int) {
 	f, ok := w.(*os.File)
 	if !enabled || !ok {
-		return func() {}
+		return func(int, int) {}
 	}
 	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return func() {}
+		return func(int, int) {}
 	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		start := time.Now()
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		shown := false
-		for {
-			select {
-			case <-done:
-				if shown {
-					fmt.Fprint(f, "\r\033[K")
-				}
-				return
-			case <-tick.C:
-				if time.Since(start) < time.Second {
-					continue
-				}
-				shown = true
-				fmt.Fprintf(f, "\r\033[K%v: %d programs, %d executions", time.Since(start).Round(time.Second), st.Programs.Load(), st.Executions.Load())
+	start := time.Now()
+	shown := false
+	return func(programs, executions int) {
+		switch {
+		case programs < 0:
+			if shown {
+				fmt.Fprint(f, "\r\033[K")
 			}
+		case time.Since(start) >= time.Second:
+			shown = true
+			fmt.Fprintf(f, "\r\033[K%v: %d programs, %d executions", time.Since(start).Round(time.Second), programs, executions)
 		}
-	}()
-	return func() { close(done); wg.Wait() }
+	}
 }
 
 // embeddedScenarios returns the scenarios about p from specs/.

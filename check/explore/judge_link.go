@@ -1,6 +1,0 @@
-package explore
-
-import "github.com/syncheck/syncheck/check/judge"
-
-// defaultJudge is the judge Config uses when it names none.
-var defaultJudge JudgeFunc = judge.Judge

@@ -1,0 +1,104 @@
+// Package corpus replays kept counterexamples (scenario files, typically
+// under testdata/corpus/<primitive>/) and says whether each still fails.
+// A counterexample names its target: the built-in implementation (a fixed
+// bug keeps its counterexample as a regression test: it must pass) or a
+// mutant (it must keep failing: the checker still kills it).
+package corpus
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/syncheck/syncheck/check/internal/explore"
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/judge"
+	"github.com/syncheck/syncheck/check/internal/mutants"
+	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
+)
+
+// Result is the replay of one counterexample.
+type Result struct {
+	Scenario *scenario.Scenario
+	// Target is the implementation it ran on ("impl" or a mutant's name).
+	Target string
+	// Failure is the first failing verdict, nil when the replay passes.
+	Failure *judge.Verdict
+	// Skipped lists the steps the target could not take (the run diverged
+	// from the recorded one, as it does once a bug is fixed).
+	Skipped []string
+}
+
+// Fails reports whether the counterexample still fails.
+func (r *Result) Fails() bool { return r.Failure != nil }
+
+// TargetOf resolves a scenario's target: "" is the built-in
+// implementation, anything else a mutant.
+func TargetOf(sc *scenario.Scenario) (harness.Target, error) {
+	if sc.Target == "" || sc.Target == "impl" {
+		return targets.Builtin(sc.Primitive)
+	}
+	m, ok := mutants.ByName(sc.Target)
+	if !ok {
+		return harness.Target{}, fmt.Errorf("%s: unknown target %q (not a mutant)", sc.File, sc.Target)
+	}
+	if m.Primitive != sc.Primitive {
+		return harness.Target{}, fmt.Errorf("%s: target %s is a %s, the scenario is about %s", sc.File, sc.Target, m.Primitive, sc.Primitive)
+	}
+	return m.Target, nil
+}
+
+// Replay runs sc's schedule on target (harness.Replay) and judges the
+// history against the model of sc's dialect.
+func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
+	ex, skipped, err := harness.Replay(sc, &target)
+	if err != nil {
+		return nil, err
+	}
+	in := judge.NewInput(ex, sc.Tasks, sc.Primitive, sc.Dialect, sc.Params)
+	res := &Result{Scenario: sc, Target: target.Name, Skipped: skipped}
+	for _, v := range judge.Judge(in, judge.Options{}) {
+		if v.Status == judge.Fail || v.Status == judge.Inconclusive {
+			v := v
+			res.Failure = &v
+			break
+		}
+	}
+	if res.Failure == nil && !ex.Outcome.OK() {
+		res.Failure = &judge.Verdict{Property: judge.Property(ex.Outcome.Verdict.String()), Status: judge.Fail, Message: ex.Outcome.String(), At: -1}
+	}
+	return res, nil
+}
+
+// Save writes c as a scenario under dir/<primitive>/ and returns its path:
+// named after the mutant for a mutant (impl is its name; its target line
+// names it), after the failed property for the built-in implementation
+// (impl "impl"), never overwriting a file.
+func Save(dir string, p model.Primitive, impl string, c *explore.Counterexample) (string, error) {
+	sc, err := c.Scenario()
+	if err != nil {
+		return "", err
+	}
+	if impl != "impl" {
+		sc.Target = impl
+	}
+	name := strings.ReplaceAll(string(c.Property), " ", "-")
+	if impl != "impl" {
+		name = impl
+	}
+	d := filepath.Join(dir, string(p))
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", err
+	}
+	path := filepath.Join(d, name+".scn")
+	for i := 2; ; i++ {
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			break
+		}
+		path = filepath.Join(d, fmt.Sprintf("%s-%d.scn", name, i))
+	}
+	return path, os.WriteFile(path, scenario.Print(sc), 0o644)
+}

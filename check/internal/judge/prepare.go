@@ -1,0 +1,189 @@
+package judge
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
+)
+
+// call is one call of the history: from its CallEvent to its ReturnEvent
+// (retAt < 0: still in flight at the end, "open").
+type call struct {
+	task   int
+	ord    int // the task's calls are numbered 0, 1, ... in program order
+	op     model.Op
+	callAt int
+	retAt  int
+	res    model.Result
+	parkAt int // Park.At of its first park, -1 if it never parked (or unknown)
+}
+
+func (c *call) open() bool { return c.retAt < 0 }
+
+// cancelEv is a CancelEvent that landed on a call in flight.
+type cancelEv struct {
+	task, call int // call: index into prepared.calls
+	at         int
+}
+
+// prepared is an Input checked for consistency and indexed.
+type prepared struct {
+	in     Input
+	tasks  int
+	calls  []call
+	byTask [][]int // call indices of each task, in order
+	// evCall maps each history index to the call it belongs to (-1 for a
+	// cancel of nothing).
+	evCall  []int
+	cancels []cancelEv
+	parked  []bool // Input.Parked as a set
+	// open: some call has no return.
+	open  bool
+	parks bool // Input.ParksKnown
+	conds int  // for op names
+}
+
+func (p *prepared) name(t int) string {
+	if t >= 0 && t < len(p.in.Names) && p.in.Names[t] != "" {
+		return p.in.Names[t]
+	}
+	return "T" + strconv.Itoa(t)
+}
+
+func (p *prepared) opName(op model.Op) string {
+	op.CtxDone = false
+	return scenario.FormatOp(op, p.conds)
+}
+
+func resultName(op model.Op, r model.Result) string {
+	return scenario.Outcome(op, true, r).String()
+}
+
+// step names history index i for people (1-based, as reports number
+// events).
+func step(i int) string { return "step " + strconv.Itoa(i+1) }
+
+// maxCallsPerTask bounds a task's calls (the bookkeeping numbers them in
+// an int16).
+const maxCallsPerTask = 1<<15 - 1
+
+func prepare(in Input) (*prepared, error) {
+	p := &prepared{in: in, tasks: in.Tasks, parks: in.ParksKnown}
+	if in.Primitive == model.Condition {
+		p.conds = max(in.Params.Conditions, 1)
+	}
+	if _, err := model.New(in.Primitive, in.Dialect, in.Params); err != nil {
+		return nil, err
+	}
+	if in.Tasks < 0 {
+		return nil, fmt.Errorf("negative number of tasks %d", in.Tasks)
+	}
+	for _, e := range in.History {
+		if e.Task >= p.tasks {
+			p.tasks = e.Task + 1
+		}
+	}
+	kinds := model.Ops(in.Primitive)
+	p.byTask = make([][]int, p.tasks)
+	p.evCall = make([]int, len(in.History))
+	cur := make([]int, p.tasks) // call in flight per task, -1 none
+	for i := range cur {
+		cur[i] = -1
+	}
+	for i, e := range in.History {
+		p.evCall[i] = -1
+		if e.Task < 0 {
+			return nil, fmt.Errorf("event %d: negative task %d", i, e.Task)
+		}
+		t := e.Task
+		switch e.Kind {
+		case harness.CallEvent:
+			if cur[t] >= 0 {
+				return nil, fmt.Errorf("event %d: %s calls %s with a call in flight", i, p.name(t), e.Op.Kind)
+			}
+			if !slices.Contains(kinds, e.Op.Kind) {
+				return nil, fmt.Errorf("event %d: %s is not an op of %s", i, e.Op.Kind, in.Primitive)
+			}
+			if in.Primitive == model.Condition && scenario.CondScoped(e.Op.Kind) && (e.Op.Cond < 0 || e.Op.Cond >= p.conds) {
+				return nil, fmt.Errorf("event %d: condition c%d of %d", i, e.Op.Cond+1, p.conds)
+			}
+			if len(p.byTask[t]) >= maxCallsPerTask {
+				return nil, fmt.Errorf("event %d: %s makes more than %d calls", i, p.name(t), maxCallsPerTask)
+			}
+			cur[t] = len(p.calls)
+			p.evCall[i] = cur[t]
+			p.byTask[t] = append(p.byTask[t], cur[t])
+			p.calls = append(p.calls, call{task: t, ord: len(p.byTask[t]) - 1, op: e.Op, callAt: i, retAt: -1, parkAt: -1})
+		case harness.ReturnEvent:
+			k := cur[t]
+			if k < 0 {
+				return nil, fmt.Errorf("event %d: %s returns from %s with no call in flight", i, p.name(t), e.Op.Kind)
+			}
+			c := &p.calls[k]
+			if e.Op.Kind != c.op.Kind || e.Op.Cond != c.op.Cond || e.Op.Arg != c.op.Arg {
+				return nil, fmt.Errorf("event %d: %s returns from %s, but its call in flight is %s", i, p.name(t), e.Op.Kind, c.op.Kind)
+			}
+			c.retAt, c.res = i, e.Result
+			p.evCall[i] = k
+			cur[t] = -1
+		case harness.CancelEvent:
+			// G1: a cancel reaches only the call in flight; otherwise it
+			// has no effect.
+			if k := cur[t]; k >= 0 {
+				p.evCall[i] = k
+				p.cancels = append(p.cancels, cancelEv{task: t, call: k, at: i})
+			}
+		default:
+			return nil, fmt.Errorf("event %d: unknown kind %d", i, e.Kind)
+		}
+	}
+	for _, k := range cur {
+		if k >= 0 {
+			p.open = true
+		}
+	}
+	p.parked = make([]bool, p.tasks)
+	for _, t := range in.Parked {
+		if t < 0 || t >= p.tasks {
+			return nil, fmt.Errorf("parked task %d out of range", t)
+		}
+		p.parked[t] = true
+	}
+	if in.Quiescent {
+		for t := range p.tasks {
+			if p.parked[t] != (cur[t] >= 0) {
+				if p.parked[t] {
+					return nil, fmt.Errorf("quiescent run: %s is listed as parked but has no call in flight", p.name(t))
+				}
+				return nil, fmt.Errorf("quiescent run: %s has a call in flight but is not listed as parked", p.name(t))
+			}
+		}
+	}
+	if in.ParksKnown {
+		for _, pk := range in.Parks {
+			if pk.Task < 0 || pk.Task >= p.tasks || pk.At < 0 || pk.At > len(in.History) {
+				return nil, fmt.Errorf("park %+v out of range", pk)
+			}
+			// The call in flight at At.
+			k := -1
+			for _, ci := range p.byTask[pk.Task] {
+				c := &p.calls[ci]
+				if c.callAt < pk.At && (c.open() || c.retAt >= pk.At) {
+					k = ci
+					break
+				}
+			}
+			if k < 0 {
+				return nil, fmt.Errorf("%s parks after event %d with no call in flight", p.name(pk.Task), pk.At)
+			}
+			if c := &p.calls[k]; c.parkAt < 0 || pk.At < c.parkAt {
+				c.parkAt = pk.At
+			}
+		}
+	}
+	return p, nil
+}

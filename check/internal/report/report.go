@@ -1,0 +1,199 @@
+// Package report writes what the checker found for people (text) and for
+// programs (JSON): the property that failed in one sentence, a table with one
+// column per task of calls and results, the interleaving with its named
+// scheduling points, what the model allowed instead, and the one command
+// that replays it.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/syncheck/syncheck/check/internal/explore"
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/judge"
+	"github.com/syncheck/syncheck/check/internal/scheduler"
+	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
+)
+
+// Counterexample writes c for people. replay is the command that replays
+// it ("" to leave it out).
+func Counterexample(w io.Writer, c *explore.Counterexample, replay string) {
+	fmt.Fprintf(w, "property violated: %s\n  %s\n", c.Property, c.Message)
+	for _, v := range c.Verdicts {
+		if v.Status == judge.Fail && v.Property == c.Property {
+			if v.Expected != "" {
+				fmt.Fprintf(w, "  the model allows instead: %s\n", v.Expected)
+			}
+			for _, s := range v.States {
+				fmt.Fprintf(w, "  model state: %s\n", s)
+			}
+		}
+	}
+	size := c.Size()
+	fmt.Fprintf(w, "\ncounterexample: %s, %d cancels\n\n", size, len(c.Program.Cancels))
+	Table(w, &c.Program, c.History)
+	fmt.Fprintf(w, "\ninterleaving (each step: task, the scheduling point it left -> the one it reached):\n")
+	for _, line := range c.Execution().Steps() {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
+	if replay != "" {
+		fmt.Fprintf(w, "\nreplay: %s\n", replay)
+	}
+}
+
+// Table writes the history as a table with one column per task: each row is
+// one event (a call, its return, a cancel) in the global order.
+func Table(w io.Writer, p *explore.Program, h []harness.HistoryEvent) {
+	names := p.Names()
+	cols := make([][]string, len(names))
+	width := make([]int, len(names))
+	rows := len(h)
+	for t := range cols {
+		cols[t] = make([]string, rows)
+		width[t] = len(names[t])
+	}
+	sc := p.Scenario()
+	pending := make([]string, len(names))
+	for i, e := range h {
+		var cell string
+		switch e.Kind {
+		case harness.CallEvent:
+			pending[e.Task] = scenario.OpString(sc, e.Op)
+			cell = pending[e.Task] + " ..."
+		case harness.ReturnEvent:
+			cell = "... " + scenario.Outcome(e.Op, true, e.Result).String()
+			if i > 0 && h[i-1].Kind == harness.CallEvent && h[i-1].Task == e.Task {
+				// A call that returned at once: one row.
+				cols[e.Task][i-1] = pending[e.Task] + " -> " + scenario.Outcome(e.Op, true, e.Result).String()
+				cell = ""
+			}
+		case harness.CancelEvent:
+			cell = "<cancel>"
+		}
+		cols[e.Task][i] = cell
+	}
+	for t := range cols {
+		for _, c := range cols[t] {
+			width[t] = max(width[t], len(c))
+		}
+	}
+	line := func(cells func(t int) string) {
+		var b strings.Builder
+		for t := range names {
+			fmt.Fprintf(&b, "| %-*s ", width[t], cells(t))
+		}
+		fmt.Fprintln(w, b.String()+"|")
+	}
+	line(func(t int) string { return names[t] })
+	line(func(t int) string { return strings.Repeat("-", width[t]) })
+	for i := 0; i < rows; i++ {
+		empty := true
+		for t := range names {
+			if cols[t][i] != "" {
+				empty = false
+			}
+		}
+		if !empty {
+			line(func(t int) string { return cols[t][i] })
+		}
+	}
+}
+
+// Verdict is a judge's verdict as data.
+type Verdict struct {
+	Property string   `json:"property"`
+	Status   string   `json:"status"`
+	Message  string   `json:"message,omitempty"`
+	Expected string   `json:"expected,omitempty"`
+	States   []string `json:"model_states,omitempty"`
+	At       int      `json:"at_event"`
+}
+
+// Event is one history event as data.
+type Event struct {
+	Task   string `json:"task"`
+	Kind   string `json:"kind"` // call, return, cancel
+	Op     string `json:"op,omitempty"`
+	Result string `json:"result,omitempty"`
+}
+
+// CounterexampleJSON is a counterexample as data.
+type CounterexampleJSON struct {
+	Property    string    `json:"property"`
+	Message     string    `json:"message"`
+	Tasks       int       `json:"tasks"`
+	Ops         int       `json:"ops"`
+	Cancels     int       `json:"cancels"`
+	Preemptions int       `json:"preemptions"`
+	Scenario    string    `json:"scenario"`
+	Schedule    []string  `json:"schedule"`
+	History     []Event   `json:"history"`
+	Verdicts    []Verdict `json:"verdicts"`
+	Replay      string    `json:"replay,omitempty"`
+}
+
+// JSONOf converts c to data.
+func JSONOf(c *explore.Counterexample, replay string) CounterexampleJSON {
+	p := &c.Program
+	sc := p.Scenario()
+	names := p.Names()
+	out := CounterexampleJSON{
+		Property: string(c.Property), Message: c.Message,
+		Tasks: c.Tasks(), Ops: c.Ops(), Cancels: len(p.Cancels), Preemptions: c.Preemptions,
+		Scenario: c.ScenarioText(), Replay: replay,
+	}
+	for _, a := range c.Schedule {
+		out.Schedule = append(out.Schedule, a.Format(p))
+	}
+	for _, e := range c.History {
+		ev := Event{Task: names[e.Task]}
+		switch e.Kind {
+		case harness.CallEvent:
+			ev.Kind, ev.Op = "call", scenario.OpString(sc, e.Op)
+		case harness.ReturnEvent:
+			ev.Kind, ev.Op, ev.Result = "return", scenario.OpString(sc, e.Op), scenario.Outcome(e.Op, true, e.Result).String()
+		default:
+			ev.Kind = "cancel"
+		}
+		out.History = append(out.History, ev)
+	}
+	for _, v := range c.Verdicts {
+		out.Verdicts = append(out.Verdicts, Verdict{Property: string(v.Property), Status: v.Status.String(), Message: v.Message, Expected: v.Expected, States: v.States, At: v.At})
+	}
+	return out
+}
+
+// WriteJSON writes v as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// HTML writes porcupine's interactive timeline of c's history (calls as
+// enter/exit operations, cancels, and the final quiescence check) to w.
+func HTML(w io.Writer, c *explore.Counterexample, d model.Dialect) error {
+	in := judge.Input{
+		Primitive: c.Program.Primitive, Dialect: d, Params: c.Program.Params,
+		Tasks: len(c.Program.Tasks), Names: c.Program.Names(), History: c.History,
+		Quiescent: c.Outcome.Verdict == scheduler.Quiescent,
+	}
+	if in.Quiescent {
+		for _, id := range c.Outcome.Parked {
+			in.Parked = append(in.Parked, int(id))
+		}
+	}
+	m, ops, err := judge.Porcupine(in, false, true)
+	if err != nil {
+		return err
+	}
+	_, info := porcupine.CheckOperationsVerbose(m, ops, 10*time.Second)
+	return porcupine.Visualize(m, info, w)
+}

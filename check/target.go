@@ -1,0 +1,195 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/mutants"
+	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/impl/sched"
+	"github.com/syncheck/syncheck/model"
+)
+
+// Target is an implementation the checker can instantiate: a fresh instance
+// for every execution, built on the controlled scheduler's sched.Runtime.
+// Make one with Lock, Event, Condition, Semaphore or BoundedSemaphore (your
+// own implementation), Builtin (package impl's) or Mutants. A Target is a
+// value: its methods return modified copies.
+type Target struct {
+	h    harness.Target
+	errs []targets.ErrAs
+	// mk rebuilds h with errs (the adapters capture them).
+	mk func(errs []targets.ErrAs) harness.Target
+}
+
+func newTarget(mk func(errs []targets.ErrAs) harness.Target) Target {
+	return Target{h: mk(nil), mk: mk}
+}
+
+// Name is the name the target was made with.
+func (t Target) Name() string { return t.h.Name }
+
+// Primitive is the primitive the target implements.
+func (t Target) Primitive() model.Primitive { return t.h.Primitive }
+
+// Ops lists the operations the checker calls: the primitive's operations
+// that the implementation has (its optional methods are discovered from its
+// type) and that Only did not exclude.
+func (t Target) Ops() []model.Kind { return slices.Clone(t.h.Ops) }
+
+// Only restricts the operations the checker calls to kinds, for an
+// implementation that has a method it does not want checked (a stub).
+// Kinds the implementation lacks are ignored. The required operations
+// (Acquire and Release of a Lock, say) cannot be left out.
+func (t Target) Only(kinds ...model.Kind) Target {
+	var keep []model.Kind
+	for _, k := range t.h.Ops {
+		if slices.Contains(kinds, k) || slices.Contains(required[t.h.Primitive], k) {
+			keep = append(keep, k)
+		}
+	}
+	t.h.Ops = keep
+	return t
+}
+
+// MapErr makes the implementation's own error values stand for the model's
+// error e: a call returning an error that errors.Is one of errs is judged
+// as returning e. Without it, only the context's error and package impl's
+// sentinels are understood, and any other error fails the check.
+func (t Target) MapErr(e model.Err, errs ...error) Target {
+	t.errs = append(slices.Clip(t.errs), targets.ErrAs{Err: e, Values: errs})
+	ops := t.h.Ops
+	t.h = t.mk(t.errs)
+	t.h.Ops = ops
+	return t
+}
+
+// required lists each primitive's operations that every implementation
+// has (the methods the constructors' constraints demand).
+var required = map[model.Primitive][]model.Kind{
+	model.Lock:             {model.Acquire, model.Release},
+	model.Event:            {model.Wait, model.Set},
+	model.Condition:        {model.Acquire, model.Release, model.Wait, model.Notify, model.Add},
+	model.Semaphore:        {model.Acquire, model.Release},
+	model.BoundedSemaphore: {model.Acquire, model.Release},
+}
+
+// Lock makes a target of your Lock implementation. mk builds a fresh,
+// unlocked one on rt: build its state's sched.Mutex on rt (SetRuntime) so
+// that the checker controls its interleavings. Release must return an
+// error for a release of an unlocked lock (impl.ErrNotLocked, or your own
+// mapped with MapErr). TryAcquire() bool and Locked() bool are checked
+// when the type has them.
+func Lock[L interface {
+	Acquire(ctx context.Context) error
+	Release() error
+}](name string, mk func(rt sched.Runtime) L) Target {
+	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Lock(name, mk, errs...) })
+}
+
+// Event makes a target of your Event implementation. Clear() and
+// IsSet() bool are checked when the type has them.
+func Event[E interface {
+	Wait(ctx context.Context) error
+	Set()
+}](name string, mk func(rt sched.Runtime) E) Target {
+	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Event(name, mk, errs...) })
+}
+
+// Condition makes a target of your Condition implementation: mk returns n
+// Conditions that share one Lock, whose Acquire, Release (and TryAcquire,
+// Locked when present) are that Lock's. NotifyAll() error is checked when
+// the type has it; WaitFor(ctx, pred) error too, and when the type has no
+// WaitFor but has Locked, the checker derives it from Wait as the Go
+// dialect defines it (a lock check, then Wait until pred holds).
+func Condition[C interface {
+	Acquire(ctx context.Context) error
+	Release() error
+	Wait(ctx context.Context) error
+	Notify(n int) error
+}](name string, mk func(rt sched.Runtime, n int) []C) Target {
+	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Condition(name, mk, errs...) })
+}
+
+// Semaphore makes a target of your Semaphore implementation with initial
+// value v. TryAcquire() bool, Value() int and Locked() bool are checked
+// when the type has them.
+func Semaphore[S interface {
+	Acquire(ctx context.Context) error
+	Release()
+}](name string, mk func(rt sched.Runtime, v int) S) Target {
+	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Semaphore(name, mk, errs...) })
+}
+
+// BoundedSemaphore makes a target of your BoundedSemaphore implementation
+// with initial value (and bound) v: Release must return an error when it
+// would raise the value above v (impl.ErrReleasedTooOften, or your own
+// mapped with MapErr).
+func BoundedSemaphore[S interface {
+	Acquire(ctx context.Context) error
+	Release() error
+}](name string, mk func(rt sched.Runtime, v int) S) Target {
+	return newTarget(func(errs []targets.ErrAs) harness.Target {
+		return targets.BoundedSemaphore(name, mk, errs...)
+	})
+}
+
+// Builtin is the target of package impl's implementation of p, named
+// "impl".
+func Builtin(p model.Primitive) (Target, error) {
+	if _, err := targets.Builtin(p); err != nil {
+		return Target{}, err
+	}
+	return newTarget(func(errs []targets.ErrAs) harness.Target {
+		h, _ := targets.Builtin(p)
+		return h
+	}), nil
+}
+
+// Mutant is one of syncheck's mutants: a buggy variant of a primitive, a
+// faithful copy of a real bug, that the checker must kill (checkcli
+// mutants prints the table).
+type Mutant struct {
+	Target Target
+	// Class is S (an order of whole operations kills it), W (it takes the
+	// wake window) or F (it takes a preemption inside one call).
+	Class string
+	// Bug is the real bug it copies, in one sentence, with its reference.
+	Bug string
+	// Minimal is the size of the smallest known counterexample.
+	Minimal Size
+}
+
+// Mutants lists syncheck's mutants, in a stable order.
+func Mutants() []Mutant {
+	var out []Mutant
+	for _, m := range mutants.All() {
+		h := m.Target
+		out = append(out, Mutant{
+			Target:  Target{h: h, mk: func([]targets.ErrAs) harness.Target { return h }},
+			Class:   m.Class,
+			Bug:     m.Pattern,
+			Minimal: Size{Tasks: m.Minimal.Tasks, Ops: m.Minimal.Ops, Preemptions: m.Minimal.Preemptions},
+		})
+	}
+	return out
+}
+
+// targetNamed resolves a scenario's target line: "" or "impl" is the
+// built-in implementation, anything else a mutant.
+func targetNamed(p model.Primitive, name string) (Target, error) {
+	if name == "" || name == "impl" {
+		return Builtin(p)
+	}
+	for _, m := range Mutants() {
+		if m.Target.Name() == name {
+			if m.Target.Primitive() != p {
+				return Target{}, fmt.Errorf("target %s is a %s, not a %s", name, m.Target.Primitive(), p)
+			}
+			return m.Target, nil
+		}
+	}
+	return Target{}, fmt.Errorf("unknown target %q (not impl nor a mutant)", name)
+}
