@@ -39,6 +39,17 @@ const (
 	// can see L locked meanwhile (G10). asyncio has no such window: wait()
 	// releases L before its first suspension.
 	phHold
+	// phRelock (Go only): a wait() that returns ctx.Err() and has forwarded
+	// its notification, and has not queued on L yet (G8: the forward may
+	// take effect before the re-acquire begins, e.g. in a critical section
+	// of its own). No slot; the task runs (Runnable); its next step is the
+	// re-acquire (G9).
+	phRelock
+	// phForward (Go only): a wait() that returns ctx.Err() and has
+	// re-acquired L, its notification not forwarded yet (G8: the forward
+	// may take effect once L is held again, CPython 3.13's order). No slot;
+	// the task runs (Runnable); its next step forwards and returns.
+	phForward
 )
 
 type cvCall struct {
@@ -55,6 +66,9 @@ type cvCall struct {
 	// re-acquire, or a granted waiter that kept its grant): the loop's next
 	// Wait(ctx) returns ctx.Err() at once (G10 with G7).
 	ctxDone bool
+	// fwd (Go only, phReacq): the wait will return ctx.Err() and forwards
+	// its notification once it holds L again (phForward; G8).
+	fwd bool
 }
 
 func newCondition(d Dialect, n int) Model {
@@ -103,7 +117,7 @@ func (m *condModel) queueOf(c cvCall) fifo {
 	switch c.ph {
 	case phWait:
 		return m.conds[c.op.Cond]
-	case phHold:
+	case phHold, phRelock, phForward:
 		return nil
 	}
 	return m.l.q
@@ -133,6 +147,9 @@ func (m *condModel) Key() string {
 		if c.ctxDone {
 			b.WriteByte('d')
 		}
+		if c.fwd {
+			b.WriteByte('f')
+		}
 		b.WriteByte(';')
 	}
 	return b.String()
@@ -161,12 +178,19 @@ func (m *condModel) describe(name func(int) string) string {
 			b.WriteString(" re-acquiring the lock")
 		case phHold:
 			b.WriteString(" holding the lock between waits")
+		case phRelock:
+			b.WriteString(" notification forwarded, about to re-acquire the lock")
+		case phForward:
+			b.WriteString(" lock re-acquired, about to forward its notification")
 		}
 		if c.cancelled {
 			b.WriteString(", will return cancelled")
 		}
 		if c.ctxDone {
 			b.WriteString(", ctx done")
+		}
+		if c.fwd {
+			b.WriteString(", will forward its notification")
 		}
 	}
 	return b.String()
@@ -179,7 +203,7 @@ func (m *condModel) Status(t int) Status {
 		return Idle
 	}
 	c := m.calls[i]
-	if c.ph == phHold {
+	if c.ph == phHold || c.ph == phRelock || c.ph == phForward {
 		return Runnable // it is running, not parked
 	}
 	q := m.queueOf(c)
@@ -347,6 +371,10 @@ func (m *condModel) Cancel(t int) []Outcome {
 		return []Outcome{parked(m)} // G1: no call in flight
 	}
 	c := m.calls[i]
+	if c.ph == phRelock || c.ph == phForward {
+		// Already on its way to return ctx.Err(): nothing changes.
+		return []Outcome{parked(m)}
+	}
 	if c.ph == phHold {
 		// G10 + G7: the cancel lands before the next Wait(ctx), which
 		// then returns ctx.Err() at once.
@@ -401,6 +429,14 @@ func (m *condModel) Resume(t int) []Outcome {
 		return n.resumeWait(c)
 	case phHold:
 		return n.resumeHold(c)
+	case phRelock:
+		return n.reacquire(c)
+	case phForward:
+		// G8: the forward takes effect now, with L held again (or released
+		// by someone else meanwhile), and the call returns ctx.Err() (G7).
+		n.conds[c.op.Cond], _ = n.conds[c.op.Cond].grant(1)
+		n.dropCall(c.task)
+		return []Outcome{returned(n, errResult(Cancelled))}
 	}
 	return n.resumeReacq(c)
 }
@@ -463,8 +499,19 @@ func (m *condModel) resumeWait(c cvCall) []Outcome {
 		os := keep.reacquire(c)
 		c.ctxDone = false
 		c.cancelled = true
+		// G8 leaves open when the forward takes effect: now, before the
+		// re-acquire (phRelock: the re-acquire is the task's next step, so
+		// a forward and re-acquire in one step is this followed at once by
+		// that step), or once L is held again (fwd, then phForward;
+		// CPython 3.13's order).
+		later := m.clone()
+		fc := c
+		fc.fwd = true
+		os = append(os, later.reacquire(fc)...)
 		m.conds[c.op.Cond], _ = m.conds[c.op.Cond].grant(1)
-		return outcomes(append(os, m.reacquire(c)...)...)
+		c.ph = phRelock
+		m.setCall(c)
+		return outcomes(append(os, parked(m))...)
 	}
 	if s.state == abandoned || s.cancel {
 		// §4 matrix rows 1-2: CancelledError propagates from the await,
@@ -529,6 +576,14 @@ func (m *condModel) resumeReacq(c cvCall) []Outcome {
 // finish is the end of one wait(), with L held again (§4 postcondition; G7),
 // and the rest of a wait_for loop. m is a fresh copy.
 func (m *condModel) finish(c cvCall) []Outcome {
+	if c.fwd {
+		// G8: the notification is forwarded now that L is held again, or
+		// later, before the call returns: the task's next step.
+		c.fwd = false
+		c.ph = phForward
+		m.setCall(c)
+		return []Outcome{parked(m)}
+	}
 	if c.cancelled {
 		if m.d == Asyncio313 {
 			// §4, 3.13: wait() exiting with any exception performs
@@ -591,7 +646,7 @@ func (m *condModel) Check() error {
 		slots += len(q)
 	}
 	for _, c := range m.calls {
-		if c.ph == phHold {
+		if c.ph == phHold || c.ph == phRelock || c.ph == phForward {
 			holding++
 		}
 	}
@@ -605,9 +660,18 @@ func (m *condModel) Check() error {
 		if c.op.Cond < 0 || c.op.Cond >= len(m.conds) {
 			return fmt.Errorf("T%d waits on condition c%d of %d", c.task, c.op.Cond+1, len(m.conds))
 		}
+		if c.fwd && (m.d != Go || c.ph != phReacq || !c.cancelled) {
+			return fmt.Errorf("T%d: a pending forward where it means nothing", c.task)
+		}
 		if c.ph == phHold {
 			if m.d != Go || c.op.Kind != WaitFor || c.cancelled {
 				return fmt.Errorf("T%d: holding the lock between waits, but not a go WaitFor", c.task)
+			}
+			continue
+		}
+		if c.ph == phRelock || c.ph == phForward {
+			if m.d != Go || !c.cancelled || c.ctxDone {
+				return fmt.Errorf("T%d: forwarding a notification, but not a cancelled go wait", c.task)
 			}
 			continue
 		}

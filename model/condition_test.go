@@ -551,3 +551,121 @@ func TestConditionForwardSkipsNotified(t *testing.T) {
 		[go,3.13] state c1 queue: W2(granted) W3(granted)
 	`)
 }
+
+// G8 leaves open when the forward of a notified waiter that returns
+// ctx.Err() takes effect: at its resume, before it queues on the lock again
+// (the re-acquire may then come later, in a step of its own), or once it
+// holds the lock again (CPython 3.13's order). Forward, then re-queue: the
+// waiter it forwarded to may take the free lock first.
+func TestConditionGoForwardThenRequeue(t *testing.T) {
+	condScript(t, []Dialect{Go}, `
+		W1 acquire -> ok
+		W1 wait -> blocks
+		W2 acquire -> ok
+		W2 wait -> blocks
+		N acquire -> ok
+		N notify 1 -> ok
+		cancel W1
+		N release -> ok
+		step W1 wait -> ok|runs : runs
+		branches 2                     # forwarded, or will forward once it holds the lock
+		only W1 in c1.wait notification forwarded, about to re-acquire the lock
+		state locked=false; counter=0; lock queue: empty; c1 queue: W2(granted)
+		status W2=runnable
+		cancel W1                      # already on its way to return cancelled
+		W2 wait -> ok                  # W2 takes the free lock before W1 queues
+		step W1 wait -> blocks         # W1 queues behind W2's hold (G9)
+		state lock queue: W1(waiting); c1 queue: empty
+		W2 release -> ok
+		W1 wait -> cancelled
+		X locked -> true
+		W1 release -> ok
+		state locked=false; counter=0; lock queue: empty; c1 queue: empty
+	`)
+	// The same two steps with the lock free at the second: forward and
+	// re-acquire in one step.
+	condScript(t, []Dialect{Go}, `
+		W1 acquire -> ok
+		W1 wait -> blocks
+		W2 acquire -> ok
+		W2 wait -> blocks
+		N acquire -> ok
+		N notify 1 -> ok
+		cancel W1
+		N release -> ok
+		step W1 wait -> ok|runs : runs
+		only notification forwarded
+		W1 wait -> cancelled
+		X locked -> true
+		status W2=runnable
+		W2 wait -> blocks
+		W1 release -> ok
+		W2 wait -> ok
+	`)
+}
+
+// G8, CPython 3.13's order: the notified, cancelled waiter re-acquires the
+// lock first and forwards only then, so the forward goes to whoever waits
+// at that moment, here a waiter that began waiting after the notify (the
+// one notification is still consumed once: W1 returns ctx.Err()).
+func TestConditionGoRelockThenForward(t *testing.T) {
+	condScript(t, []Dialect{Go}, `
+		W1 acquire -> ok
+		W1 wait -> blocks
+		H acquire -> ok
+		H notify 1 -> ok
+		cancel W1
+		step W1 wait -> blocks|runs : blocks
+		branches 2                     # kept, or will forward once it holds the lock
+		only will forward its notification
+		state locked=true; counter=0; lock queue: W1(waiting); c1 queue: empty
+		H wait -> blocks               # hands the lock to W1, then waits
+		step W1 wait -> runs
+		state W1 in c1.wait lock re-acquired, about to forward its notification, will return cancelled
+		status H=waiting
+		cancel W1
+		W1 wait -> cancelled
+		status H=runnable
+		state c1 queue: H(granted)
+		H wait -> blocks
+		W1 release -> ok
+		H wait -> ok
+	`)
+	// With the lock free, the re-acquire is the fast path: W1 holds the
+	// lock at once, and forwards to W2 before it returns. W2 cannot return
+	// before W1 releases.
+	condScript(t, []Dialect{Go}, `
+		W1 acquire -> ok
+		W1 wait -> blocks
+		W2 acquire -> ok
+		W2 wait -> blocks
+		N acquire -> ok
+		N notify 1 -> ok
+		cancel W1
+		N release -> ok
+		step W1 wait -> ok|runs : runs
+		only lock re-acquired, about to forward
+		state locked=true; counter=0; lock queue: empty; c1 queue: W2(waiting)
+		status W2=waiting
+		W1 wait -> cancelled
+		status W2=runnable
+		W2 wait -> blocks
+		W1 release -> ok
+		W2 wait -> ok
+	`)
+	// A never-notified waiter cancelled forwards nothing, at any point
+	// (no spurious wakeup, probe C3).
+	condScript(t, []Dialect{Go}, `
+		W1 acquire -> ok
+		W1 wait -> blocks
+		W2 acquire -> ok
+		W2 wait -> blocks
+		H acquire -> ok
+		cancel W1
+		step W1 wait -> blocks
+		branches 1
+		H release -> ok
+		step W1 wait -> cancelled
+		status W2=waiting
+	`)
+}

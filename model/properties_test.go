@@ -206,7 +206,8 @@ func TestExploreCondition(t *testing.T) {
 	)
 	for _, d := range Dialects {
 		m, _ := New(Condition, d, Params{Conditions: 1})
-		see := reach(d, []string{"re-acquiring the lock, will return cancelled", "ctx done", "c1 queue: T0(granted, cancel pending)"},
+		see := reach(d, []string{"re-acquiring the lock, will return cancelled", "ctx done", "c1 queue: T0(granted, cancel pending)",
+			"notification forwarded, about to re-acquire the lock", "will forward its notification", "lock re-acquired, about to forward its notification"},
 			[]string{"re-acquiring the lock, will return cancelled", "lock queue: T0(abandoned)", "c1 queue: T0(granted, cancel pending)"})
 		t.Logf("%s, one condition: %d states", d, explore(t, m, one, 2, see...))
 		see = reach(d, []string{"released since"}, []string{"lock queue: T1(abandoned)"})

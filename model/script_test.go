@@ -12,11 +12,17 @@ package model
 //	W1 wait -> ok|cancelled : cancelled
 //	                            two results allowed; follow the cancelled ones
 //	W1 wait                     no expectation: follow whatever is allowed
+//	step W1 wait -> runs|blocks one transition only, not run until the call
+//	                            returns or parks: "runs" = still runnable
+//	                            (between two phases of its call)
 //	cancel W1                   cancel W1's call in flight
 //	status W1=waiting W2=idle   every tracked state agrees
 //	state locked=false; lock queue: W(granted)
 //	                            every tracked state's Describe contains this
 //	branches 2                  how many distinct states are tracked
+//	only W1 in c1.wait lock re-acquired
+//	                            keep the tracked states whose Describe
+//	                            contains this (at least one must)
 //	[go] line                   the line applies to dialect go only; also
 //	[3.11] [3.13] [asyncio] [go,3.13] ...
 //
@@ -123,7 +129,10 @@ func (s *script) step(line string) {
 		if !s.applies(line[1:end]) {
 			// Still register the task names, so that names map to the same
 			// ints in every dialect.
-			if f := strings.Fields(line[end+1:]); len(f) > 0 && f[0] != "status" && f[0] != "state" && f[0] != "branches" {
+			if f := strings.Fields(line[end+1:]); len(f) > 0 && f[0] != "status" && f[0] != "state" && f[0] != "branches" && f[0] != "only" {
+				if f[0] == "step" {
+					f = f[1:]
+				}
 				if f[0] == "cancel" {
 					s.task(f[1])
 				} else {
@@ -160,8 +169,22 @@ func (s *script) step(line string) {
 		if len(s.ms) != n {
 			s.fatalf("%d states tracked, want %d", len(s.ms), n)
 		}
+	case "only":
+		want := strings.TrimSpace(strings.TrimPrefix(line, "only"))
+		var keep []Model
+		for _, m := range s.ms {
+			if strings.Contains(Describe(m, s.name), want) {
+				keep = append(keep, m)
+			}
+		}
+		if len(keep) == 0 {
+			s.fatalf("no tracked state contains %q", want)
+		}
+		s.ms = keep
+	case "step":
+		s.run(strings.TrimSpace(strings.TrimPrefix(line, "step")), false)
 	default:
-		s.run(line)
+		s.run(line, true)
 	}
 }
 
@@ -212,7 +235,9 @@ func token(op Op, o Outcome) string {
 	return "ok"
 }
 
-func (s *script) run(line string) {
+// run takes one step of a task: it calls its next op or resumes it, then
+// (with settle) resumes it until its call returns or it parks.
+func (s *script) run(line string, settle bool) {
 	s.t.Helper()
 	lhs, rhs, hasExp := strings.Cut(line, "->")
 	f := strings.Fields(lhs)
@@ -247,9 +272,15 @@ func (s *script) run(line string) {
 		if len(os) == 0 {
 			s.fatalf("no outcome")
 		}
-		os = s.settle(t, os)
+		if settle {
+			os = s.settle(t, os)
+		}
 		for _, o := range os {
-			rs = append(rs, res{token(op, o), o})
+			tok := token(op, o)
+			if !o.Done && o.Next.Status(t) == Runnable {
+				tok = "runs"
+			}
+			rs = append(rs, res{tok, o})
 		}
 	}
 	var got []string
