@@ -2,11 +2,13 @@ package check_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/syncheck/syncheck/check"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/impl/sched"
+	"github.com/syncheck/syncheck/model"
 )
 
 // Two correct Conditions, written as users would write them on impl/sched,
@@ -182,9 +184,9 @@ type fwdCond struct {
 	order forwardOrder
 }
 
-func newFwdConds(rt sched.Runtime, n int, order forwardOrder) []check.ConditionImpl {
+func newFwdConds(rt sched.Runtime, n int, order forwardOrder) []*fwdCond {
 	l := newFwdLock(rt)
-	cs := make([]check.ConditionImpl, n)
+	cs := make([]*fwdCond, n)
 	for i := range cs {
 		cs[i] = &fwdCond{l: l, order: order}
 	}
@@ -251,17 +253,8 @@ func (c *fwdCond) Wait(ctx context.Context) error {
 	return err
 }
 
-func (c *fwdCond) WaitFor(ctx context.Context, pred func() bool) error {
-	if !c.l.Locked() {
-		return impl.ErrNotLocked // G6: before the predicate
-	}
-	for !pred() {
-		if err := c.Wait(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// fwdCond has no WaitFor: the checker derives it from Wait and Locked, as
+// the Go dialect defines it (G10).
 
 func (c *fwdCond) Notify(n int) error {
 	c.l.mu.Lock()
@@ -287,15 +280,19 @@ func (c *fwdCond) NotifyAll() error {
 // forwards only once it holds the lock again (CPython 3.13's order) is
 // correct (G8 does not fix when the forward takes effect).
 func TestVerifyConditionRelockThenForward(t *testing.T) {
-	check.Verify(t, check.Condition("relock-then-forward", func(rt sched.Runtime, n int) []check.ConditionImpl {
+	target := check.Condition("relock-then-forward", func(rt sched.Runtime, n int) []*fwdCond {
 		return newFwdConds(rt, n, relockThenForward)
-	}), check.Options{Runs: 20000})
+	})
+	if !slices.Contains(target.Ops(), model.WaitFor) {
+		t.Fatalf("waitfor is not derived for a Condition without WaitFor: ops %v", target.Ops())
+	}
+	check.Verify(t, target, check.Options{Seed: 1, Runs: 20000})
 }
 
 // TestVerifyConditionForwardThenRequeue: forwarding and re-queueing on the
 // lock in two separate steps is correct too.
 func TestVerifyConditionForwardThenRequeue(t *testing.T) {
-	check.Verify(t, check.Condition("forward-then-requeue", func(rt sched.Runtime, n int) []check.ConditionImpl {
+	check.Verify(t, check.Condition("forward-then-requeue", func(rt sched.Runtime, n int) []*fwdCond {
 		return newFwdConds(rt, n, forwardThenRequeue)
-	}), check.Options{Runs: 20000})
+	}), check.Options{Seed: 1, Runs: 20000})
 }
