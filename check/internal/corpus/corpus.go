@@ -58,7 +58,12 @@ func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := judge.NewInput(ex, sc.Tasks, sc.Primitive, sc.Dialect, sc.Params)
+	in := judge.Input{Primitive: sc.Primitive, Dialect: sc.Dialect, Params: sc.Params, Tasks: len(sc.Tasks), History: ex.History}
+	for _, t := range sc.Tasks {
+		in.Names = append(in.Names, t.Name)
+	}
+	in.Quiescent, in.Parked = ex.ParkedAtEnd()
+	in.Parks, in.ParksKnown = ex.Registrations()
 	res := &Result{Scenario: sc, Target: target.Name, Skipped: skipped}
 	for _, v := range judge.Judge(in, judge.Options{}) {
 		if v.Status == judge.Fail || v.Status == judge.Inconclusive {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
-	"github.com/syncheck/syncheck/check/internal/judge"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model/scenario"
 )
@@ -80,7 +80,7 @@ type Execution struct {
 	Schedule Schedule
 	Trace    []scheduler.Event
 	// History is every call, return and (effective) cancel, in order.
-	History []harness.HistoryEvent
+	History []history.Event
 	// Outcome is how the run ended (StepBound when it was cut at MaxSteps).
 	Outcome scheduler.Outcome
 	// Preemptions counts the actions that switched away from the task that
@@ -94,7 +94,7 @@ type Execution struct {
 	NoopCancels int
 	// Parks records, for every call that parked, where it first parked
 	// (the judges' registration points).
-	Parks []judge.Park
+	Parks []history.Park
 }
 
 // String describes the run: the schedule with the scheduler's named points,
@@ -138,15 +138,15 @@ func (e *Execution) Steps() []string {
 	return out
 }
 
-func formatEvent(p *Program, h harness.HistoryEvent) string {
+func formatEvent(p *Program, h history.Event) string {
 	name := fmt.Sprintf("T%d", h.Task)
 	if p != nil && h.Task >= 0 && h.Task < len(p.Tasks) {
 		name = p.Tasks[h.Task].Name
 	}
 	switch h.Kind {
-	case harness.CallEvent:
+	case history.Call:
 		return fmt.Sprintf("%s call %s", name, p.opString(h.Op))
-	case harness.ReturnEvent:
+	case history.Return:
 		return fmt.Sprintf("%s return %s -> %s", name, p.opString(h.Op), outcomeString(h))
 	}
 	return name + " cancel"
@@ -347,7 +347,7 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 		if ev.Kind == scheduler.AtPark {
 			if call := d.Started(a.Task) - 1; parkCall[a.Task] != call {
 				parkCall[a.Task] = call
-				ex.Parks = append(ex.Parks, judge.Park{Task: a.Task, At: len(d.History())})
+				ex.Parks = append(ex.Parks, history.Park{Task: a.Task, At: len(d.History())})
 			}
 		}
 	}
@@ -395,6 +395,6 @@ func Replay(target harness.Target, prog *Program, sched Schedule, maxSteps int) 
 	return ex, rp.err
 }
 
-func outcomeString(h harness.HistoryEvent) string {
+func outcomeString(h history.Event) string {
 	return scenario.Outcome(h.Op, true, h.Result).String()
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
@@ -16,7 +17,7 @@ import (
 type Counterexample struct {
 	Program  Program
 	Schedule Schedule
-	History  []harness.HistoryEvent
+	History  []history.Event
 	Verdicts []judge.Verdict
 	// Property and Message say what failed, in one sentence.
 	Property judge.Property

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
@@ -30,7 +31,7 @@ func (c *Counterexample) Scenario() (*scenario.Scenario, error) {
 	returned := make([]int, n) // calls returned
 	results := make([][]model.Result, n)
 	for _, h := range c.History {
-		if h.Kind == harness.ReturnEvent {
+		if h.Kind == history.Return {
 			results[h.Task] = append(results[h.Task], h.Result)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/check/internal/targets"
 	"github.com/syncheck/syncheck/impl"
@@ -121,7 +122,7 @@ func (l *toyLock) Locked() bool {
 func lockOracle(in judge.Input, _ judge.Options) []judge.Verdict {
 	holders := 0
 	for _, h := range in.History {
-		if h.Kind != harness.ReturnEvent {
+		if h.Kind != history.Return {
 			continue
 		}
 		switch {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
@@ -56,12 +57,12 @@ func TestDriver(t *testing.T) {
 	}
 	h := d.History()
 	last := h[len(h)-1]
-	if last.Kind != harness.ReturnEvent || last.Task != 1 || last.Result.Err != model.Cancelled {
+	if last.Kind != history.Return || last.Task != 1 || last.Result.Err != model.Cancelled {
 		t.Fatalf("B's acquire ended with %v", last)
 	}
 	var cancels int
 	for _, e := range h {
-		if e.Kind == harness.CancelEvent {
+		if e.Kind == history.Cancel {
 			cancels++
 		}
 	}

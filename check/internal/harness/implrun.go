@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
@@ -31,18 +32,11 @@ type harness struct {
 	cancels []context.CancelFunc
 	// history is every call, return and cancel in one global order. Tasks
 	// and the driver append to it one at a time (the scheduler's token).
-	history []HistoryEvent
+	history []history.Event
 	// parks records where each call first parked; parkedCall[t] is the
 	// number of t's calls whose first park is recorded.
-	parks      []Park
+	parks      []history.Park
 	parkedCall []int
-}
-
-// Park says that Task, inside its call in flight, first parked after the
-// first At events of the history were recorded: its registration point.
-type Park struct {
-	Task int
-	At   int
 }
 
 // step takes one scheduling step and records a call's first park.
@@ -52,7 +46,7 @@ func (h *harness) step(c scheduler.Choice) scheduler.Event {
 		t := h.index(ev.Task)
 		if calls := h.calls(t); h.parkedCall[t] < calls {
 			h.parkedCall[t] = calls
-			h.parks = append(h.parks, Park{Task: t, At: len(h.history)})
+			h.parks = append(h.parks, history.Park{Task: t, At: len(h.history)})
 		}
 	}
 	return ev
@@ -72,7 +66,7 @@ func (h *harness) index(id scheduler.TaskID) int {
 func (h *harness) calls(t int) int {
 	n := 0
 	for _, e := range h.history {
-		if e.Kind == CallEvent && e.Task == t {
+		if e.Kind == history.Call && e.Task == t {
 			n++
 		}
 	}
@@ -121,10 +115,10 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 				}
 				h.cancels[i] = cancel
 				h.s.Yield(CallPoint)
-				h.history = append(h.history, HistoryEvent{Kind: CallEvent, Task: i, Op: op})
+				h.history = append(h.history, history.Event{Kind: history.Call, Task: i, Op: op})
 				r := inst.Do(ctx, op)
 				cancel()
-				h.history = append(h.history, HistoryEvent{Kind: ReturnEvent, Task: i, Op: op, Result: r})
+				h.history = append(h.history, history.Event{Kind: history.Return, Task: i, Op: op, Result: r})
 				h.results[i] = append(h.results[i], r)
 			}
 		})
@@ -143,7 +137,7 @@ func (h *harness) idle(t int) bool {
 func (h *harness) cancel(t int) {
 	if !h.idle(t) {
 		h.cancels[t]()
-		h.history = append(h.history, HistoryEvent{Kind: CancelEvent, Task: t})
+		h.history = append(h.history, history.Event{Kind: history.Cancel, Task: t})
 	}
 }
 

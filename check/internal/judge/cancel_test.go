@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
@@ -21,7 +22,7 @@ func runWithCancels(tasks []scenario.Task, target *harness.Target, params model.
 	defer s.Close()
 	inst := target.New(s, params)
 	rng := rand.New(rand.NewPCG(seed, 7))
-	var hist []harness.HistoryEvent
+	var hist []history.Event
 	cancels := make([]context.CancelFunc, len(tasks))
 	inCall := make([]bool, len(tasks))
 	for i, tk := range tasks {
@@ -33,12 +34,12 @@ func runWithCancels(tasks []scenario.Task, target *harness.Target, params model.
 				}
 				cancels[i] = cancel
 				s.Yield(harness.CallPoint)
-				hist = append(hist, harness.HistoryEvent{Kind: harness.CallEvent, Task: i, Op: op})
+				hist = append(hist, history.Event{Kind: history.Call, Task: i, Op: op})
 				inCall[i] = true
 				r := inst.Do(ctx, op)
 				cancel()
 				inCall[i] = false
-				hist = append(hist, harness.HistoryEvent{Kind: harness.ReturnEvent, Task: i, Op: op, Result: r})
+				hist = append(hist, history.Event{Kind: history.Return, Task: i, Op: op, Result: r})
 			}
 		})
 	}
@@ -51,7 +52,7 @@ func runWithCancels(tasks []scenario.Task, target *harness.Target, params model.
 			t := rng.IntN(len(tasks))
 			if inCall[t] {
 				cancels[t]()
-				hist = append(hist, harness.HistoryEvent{Kind: harness.CancelEvent, Task: t})
+				hist = append(hist, history.Event{Kind: history.Cancel, Task: t})
 				continue
 			}
 		}
@@ -91,7 +92,7 @@ func TestBuiltinWithCancelsPass(t *testing.T) {
 					t.Fatalf("seed %d: parks not found in the trace", seed)
 				}
 				for _, ev := range in.History {
-					if ev.Kind == harness.CancelEvent {
+					if ev.Kind == history.Cancel {
 						cancelled++
 						break
 					}

@@ -11,6 +11,7 @@ import (
 	"github.com/anishathalye/porcupine"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/check/internal/targets"
 	"github.com/syncheck/syncheck/model"
@@ -172,7 +173,7 @@ func specHistory(t *testing.T, sc *scenario.Scenario) (Input, bool) {
 		st := sr.Step
 		if st.Kind == scenario.Cancel {
 			if inflight[st.Task] {
-				in.History = append(in.History, harness.HistoryEvent{Kind: harness.CancelEvent, Task: st.Task})
+				in.History = append(in.History, history.Event{Kind: history.Cancel, Task: st.Task})
 			}
 			continue
 		}
@@ -188,13 +189,13 @@ func specHistory(t *testing.T, sc *scenario.Scenario) (Input, bool) {
 			return in, false
 		}
 		if !inflight[st.Task] {
-			in.History = append(in.History, harness.HistoryEvent{Kind: harness.CallEvent, Task: st.Task, Op: st.Op})
+			in.History = append(in.History, history.Event{Kind: history.Call, Task: st.Task, Op: st.Op})
 			inflight[st.Task], parked[st.Task] = true, false
 		}
 		if out.Kind == scenario.ExpectBlocks {
 			if !parked[st.Task] {
 				parked[st.Task] = true
-				in.Parks = append(in.Parks, Park{Task: st.Task, At: len(in.History)})
+				in.Parks = append(in.Parks, history.Park{Task: st.Task, At: len(in.History)})
 			}
 			continue
 		}
@@ -202,7 +203,7 @@ func specHistory(t *testing.T, sc *scenario.Scenario) (Input, bool) {
 		if out.Kind != scenario.ExpectErr {
 			r.Err = model.OK
 		}
-		in.History = append(in.History, harness.HistoryEvent{Kind: harness.ReturnEvent, Task: st.Task, Op: st.Op, Result: r})
+		in.History = append(in.History, history.Event{Kind: history.Return, Task: st.Task, Op: st.Op, Result: r})
 		inflight[st.Task] = false
 	}
 	return in, true
@@ -268,7 +269,7 @@ func corpus(t *testing.T, n, mutants int) []Input {
 }
 
 func mutate(in Input, rng *rand.Rand) Input {
-	h := append([]harness.HistoryEvent(nil), in.History...)
+	h := append([]history.Event(nil), in.History...)
 	in.History = h
 	if len(h) < 2 {
 		return in
@@ -282,7 +283,7 @@ func mutate(in Input, rng *rand.Rand) Input {
 	}
 	for range 10 {
 		i := rng.IntN(len(h))
-		if h[i].Kind != harness.ReturnEvent {
+		if h[i].Kind != history.Return {
 			continue
 		}
 		r := &h[i].Result
@@ -386,10 +387,10 @@ func TestFailuresExplainedAndDeterministic(t *testing.T) {
 func hardHistory(n int) Input {
 	in := Input{Primitive: model.Event, Dialect: model.Go, Tasks: n + 1}
 	for i := 0; i <= n; i++ {
-		in.History = append(in.History, harness.HistoryEvent{Kind: harness.CallEvent, Task: i, Op: model.Op{Kind: model.IsSet}})
+		in.History = append(in.History, history.Event{Kind: history.Call, Task: i, Op: model.Op{Kind: model.IsSet}})
 	}
 	for i := 0; i <= n; i++ {
-		in.History = append(in.History, harness.HistoryEvent{Kind: harness.ReturnEvent, Task: i, Op: model.Op{Kind: model.IsSet}, Result: model.Result{Bool: i == n}})
+		in.History = append(in.History, history.Event{Kind: history.Return, Task: i, Op: model.Op{Kind: model.IsSet}, Result: model.Result{Bool: i == n}})
 	}
 	return in
 }

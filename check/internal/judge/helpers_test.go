@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
 )
 
 // hist builds an Input by hand from a small text, one event per line:
@@ -56,7 +58,7 @@ func hist(t testing.TB, prim model.Primitive, d model.Dialect, params model.Para
 			}
 			continue
 		case f[0] == "cancel":
-			in.History = append(in.History, harness.HistoryEvent{Kind: harness.CancelEvent, Task: task(f[1])})
+			in.History = append(in.History, history.Event{Kind: history.Cancel, Task: task(f[1])})
 			continue
 		}
 		tk := task(f[0])
@@ -71,7 +73,7 @@ func hist(t testing.TB, prim model.Primitive, d model.Dialect, params model.Para
 		}
 		op := parseOp(t, n+1, opToks)
 		if cur := inflight[tk]; cur == nil {
-			in.History = append(in.History, harness.HistoryEvent{Kind: harness.CallEvent, Task: tk, Op: op})
+			in.History = append(in.History, history.Event{Kind: history.Call, Task: tk, Op: op})
 			inflight[tk] = &op
 		} else if cur.Kind != op.Kind {
 			t.Fatalf("line %d: %s has %s in flight", n+1, f[0], cur.Kind)
@@ -79,9 +81,9 @@ func hist(t testing.TB, prim model.Primitive, d model.Dialect, params model.Para
 		switch {
 		case len(rest) == 0:
 		case rest[0] == "...":
-			in.Parks = append(in.Parks, Park{Task: tk, At: len(in.History)})
+			in.Parks = append(in.Parks, history.Park{Task: tk, At: len(in.History)})
 		case len(rest) == 2:
-			in.History = append(in.History, harness.HistoryEvent{Kind: harness.ReturnEvent, Task: tk, Op: *inflight[tk], Result: parseResult(t, n+1, rest[1])})
+			in.History = append(in.History, history.Event{Kind: history.Return, Task: tk, Op: *inflight[tk], Result: parseResult(t, n+1, rest[1])})
 			inflight[tk] = nil
 		default:
 			t.Fatalf("line %d: bad %q", n+1, line)
@@ -188,3 +190,18 @@ func dump(in Input) string {
 	}
 	return b.String()
 }
+
+// NewInput makes the Input of an execution of tasks, with its registration
+// points (when the trace can be matched with the history).
+func NewInput(e *harness.Execution, tasks []scenario.Task, prim model.Primitive, d model.Dialect, params model.Params) Input {
+	in := Input{Primitive: prim, Dialect: d, Params: params, Tasks: len(tasks), History: e.History}
+	for _, t := range tasks {
+		in.Names = append(in.Names, t.Name)
+	}
+	in.Quiescent, in.Parked = e.ParkedAtEnd()
+	in.Parks, in.ParksKnown = e.Registrations()
+	return in
+}
+
+// ParksFromTrace is harness's.
+var ParksFromTrace = harness.ParksFromTrace

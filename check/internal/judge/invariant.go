@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -87,14 +87,14 @@ func (p *prepared) invariants() Verdict {
 	}
 	for i, e := range in.History {
 		k := p.evCall[i]
-		if k < 0 || e.Kind == harness.CancelEvent {
+		if k < 0 || e.Kind == history.Cancel {
 			continue
 		}
 		c := &p.calls[k]
 		op := c.op
 		success := !c.open() && c.res.Err == model.OK
 		switch e.Kind {
-		case harness.CallEvent:
+		case history.Call:
 			switch op.Kind {
 			case model.Release:
 				if (lock || sem) && (c.open() || c.res.Err == model.OK) {
@@ -118,7 +118,7 @@ func (p *prepared) invariants() Verdict {
 			case model.Acquire, model.TryAcquire:
 				acqLive++
 			}
-		case harness.ReturnEvent:
+		case history.Return:
 			acquired := false
 			switch op.Kind {
 			case model.Acquire:

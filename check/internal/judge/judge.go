@@ -34,7 +34,7 @@ package judge
 import (
 	"time"
 
-	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -48,7 +48,7 @@ type Input struct {
 	Names []string
 	// History is every call, return and cancel, in the global order the
 	// controlled scheduler imposed.
-	History []harness.HistoryEvent
+	History []history.Event
 	// Quiescent: the run ended with nothing enabled. Parked then lists the
 	// tasks parked inside a call. When the run ended otherwise (all done,
 	// or cut at a step bound), Quiescent is false.
@@ -62,16 +62,8 @@ type Input struct {
 	// what FIFO is about); Linearizability and Quiescence do not.
 	// ParksKnown says Parks is complete (NewInput sets both); without it
 	// Fairness is Skipped.
-	Parks      []Park
+	Parks      []history.Park
 	ParksKnown bool
-}
-
-// Park says that Task, inside its call in flight, parked after the first
-// At events of History were recorded (between History[At-1] and
-// History[At]). Only the first park of a call matters.
-type Park struct {
-	Task int
-	At   int
 }
 
 // Property names what a verdict is about.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 )
@@ -101,7 +101,7 @@ func prepare(in Input) (*prepared, error) {
 		}
 		t := e.Task
 		switch e.Kind {
-		case harness.CallEvent:
+		case history.Call:
 			if cur[t] >= 0 {
 				return nil, fmt.Errorf("event %d: %s calls %s with a call in flight", i, p.name(t), e.Op.Kind)
 			}
@@ -118,7 +118,7 @@ func prepare(in Input) (*prepared, error) {
 			p.evCall[i] = cur[t]
 			p.byTask[t] = append(p.byTask[t], cur[t])
 			p.calls = append(p.calls, call{task: t, ord: len(p.byTask[t]) - 1, op: e.Op, callAt: i, retAt: -1, parkAt: -1})
-		case harness.ReturnEvent:
+		case history.Return:
 			k := cur[t]
 			if k < 0 {
 				return nil, fmt.Errorf("event %d: %s returns from %s with no call in flight", i, p.name(t), e.Op.Kind)
@@ -130,7 +130,7 @@ func prepare(in Input) (*prepared, error) {
 			c.retAt, c.res = i, e.Result
 			p.evCall[i] = k
 			cur[t] = -1
-		case harness.CancelEvent:
+		case history.Cancel:
 			// G1: a cancel reaches only the call in flight; otherwise it
 			// has no effect.
 			if k := cur[t]; k >= 0 {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -88,9 +88,9 @@ func newReplay(p *prepared, v variant, deadline time.Time) *replay {
 		}
 		ev := rev{task: e.Task, call: p.evCall[i], at: i}
 		switch e.Kind {
-		case harness.CallEvent:
+		case history.Call:
 			ev.kind = rCall
-		case harness.ReturnEvent:
+		case history.Return:
 			ev.kind = rReturn
 		default:
 			ev.kind = rCancel

@@ -9,7 +9,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -444,9 +444,9 @@ func (p *prepared) describeEvent(i int) string {
 	switch {
 	case k < 0:
 		return "cancel " + p.name(e.Task) + " (no call in flight)"
-	case e.Kind == harness.CallEvent:
+	case e.Kind == history.Call:
 		return p.name(e.Task) + " calls " + p.opName(p.calls[k].op)
-	case e.Kind == harness.ReturnEvent:
+	case e.Kind == history.Return:
 		c := &p.calls[k]
 		return p.name(e.Task) + " " + p.opName(c.op) + " -> " + resultName(c.op, c.res)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/mutants"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
@@ -151,7 +152,7 @@ func runList(i int, target *harness.Target, seed uint64) string {
 	}
 	hist := make([]smokeEvent, len(ex.History))
 	for j, e := range ex.History {
-		hist[j] = smokeEvent{task: lp.tasks[e.Task].Name, op: e.Op, call: e.Kind == harness.CallEvent, res: e.Result}
+		hist[j] = smokeEvent{task: lp.tasks[e.Task].Name, op: e.Op, call: e.Kind == history.Call, res: e.Result}
 	}
 	return checkHistory(smokeProgram{prim: lp.prim, params: lp.params}, hist)
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/anishathalye/porcupine"
 
 	"github.com/syncheck/syncheck/check/internal/explore"
-	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
@@ -50,7 +50,7 @@ func Counterexample(w io.Writer, c *explore.Counterexample, replay string) {
 
 // Table writes the history as a table with one column per task: each row is
 // one event (a call, its return, a cancel) in the global order.
-func Table(w io.Writer, p *explore.Program, h []harness.HistoryEvent) {
+func Table(w io.Writer, p *explore.Program, h []history.Event) {
 	names := p.Names()
 	cols := make([][]string, len(names))
 	width := make([]int, len(names))
@@ -64,17 +64,17 @@ func Table(w io.Writer, p *explore.Program, h []harness.HistoryEvent) {
 	for i, e := range h {
 		var cell string
 		switch e.Kind {
-		case harness.CallEvent:
+		case history.Call:
 			pending[e.Task] = scenario.OpString(sc, e.Op)
 			cell = pending[e.Task] + " ..."
-		case harness.ReturnEvent:
+		case history.Return:
 			cell = "... " + scenario.Outcome(e.Op, true, e.Result).String()
-			if i > 0 && h[i-1].Kind == harness.CallEvent && h[i-1].Task == e.Task {
+			if i > 0 && h[i-1].Kind == history.Call && h[i-1].Task == e.Task {
 				// A call that returned at once: one row.
 				cols[e.Task][i-1] = pending[e.Task] + " -> " + scenario.Outcome(e.Op, true, e.Result).String()
 				cell = ""
 			}
-		case harness.CancelEvent:
+		case history.Cancel:
 			cell = "<cancel>"
 		}
 		cols[e.Task][i] = cell
@@ -155,9 +155,9 @@ func JSONOf(c *explore.Counterexample, replay string) CounterexampleJSON {
 	for _, e := range c.History {
 		ev := Event{Task: names[e.Task]}
 		switch e.Kind {
-		case harness.CallEvent:
+		case history.Call:
 			ev.Kind, ev.Op = "call", scenario.OpString(sc, e.Op)
-		case harness.ReturnEvent:
+		case history.Return:
 			ev.Kind, ev.Op, ev.Result = "return", scenario.OpString(sc, e.Op), scenario.Outcome(e.Op, true, e.Result).String()
 		default:
 			ev.Kind = "cancel"

@@ -1,0 +1,48 @@
+// Package history holds what an execution leaves behind: its events (call,
+// return, cancel) in one global order, and where calls first parked. It sits
+// at the bottom of the checker, below both the harness that records a
+// history and the judges that read it.
+package history
+
+import (
+	"fmt"
+
+	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
+)
+
+// Kind is the kind of a history event.
+type Kind uint8
+
+const (
+	Call   Kind = iota // a task called an op
+	Return             // the call returned Result
+	Cancel             // the context of the task's call in flight was cancelled
+)
+
+// Event is one event of an execution's history, in global order.
+type Event struct {
+	Kind   Kind
+	Task   int
+	Op     model.Op     // Call, Return
+	Result model.Result // Return
+}
+
+func (e Event) String() string {
+	switch e.Kind {
+	case Call:
+		return fmt.Sprintf("T%d call %s", e.Task, e.Op.Kind)
+	case Return:
+		return fmt.Sprintf("T%d return %s %s", e.Task, e.Op.Kind, scenario.Outcome(e.Op, true, e.Result))
+	}
+	return fmt.Sprintf("T%d cancel", e.Task)
+}
+
+// Park says that Task, inside its call in flight, first parked after the
+// first At events of the history were recorded (between History[At-1] and
+// History[At]): its registration point. Only the first park of a call
+// matters.
+type Park struct {
+	Task int
+	At   int
+}
