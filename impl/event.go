@@ -21,7 +21,7 @@ const (
 //
 // Set grants every goroutine waiting at that moment, and a granted waiter
 // returns nil even if the event is cleared before it resumes: Set followed by
-// Clear releases all current waiters (G5, asyncio §3). A waiter whose context
+// Clear releases all current waiters (G5, specs/asyncio.md §3). A waiter whose context
 // is done after it was granted returns nil or ctx.Err() (G3); Set being a
 // broadcast, nothing needs passing on.
 //

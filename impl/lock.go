@@ -24,7 +24,7 @@ const (
 )
 
 // Lock is a FIFO mutual-exclusion lock with context-aware acquisition, after
-// asyncio.Lock. It is not owned: any goroutine may release it (asyncio §1.6).
+// asyncio.Lock. It is not owned: any goroutine may release it (specs/asyncio.md §1.6).
 //
 // Release with waiters hands the lock directly to the first one (G4): the
 // lock stays locked while the granted waiter has not resumed yet (asyncio
@@ -174,7 +174,7 @@ func (l *Lock) spin() bool {
 }
 
 // TryAcquire locks l if it is free and nobody is queued (the Acquire fast
-// path, asyncio §2), and reports whether it did. It never waits. It fails
+// path, specs/asyncio.md §2), and reports whether it did. It never waits. It fails
 // while a granted waiter has not resumed, unlike !Locked() in asyncio (G4).
 func (l *Lock) TryAcquire() bool {
 	return l.state.CompareAndSwap(0, lockLocked)

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// lockCore is a Lock's state (asyncio-contract.md §2): the flag, the FIFO of
+// lockCore is a Lock's state (specs/asyncio.md §2): the flag, the FIFO of
 // slots, and held, the number of holders as the model counts them
 // (successful acquisitions minus releases), kept only to state invariants in
 // Check. A Lock model is one lockCore; a Condition program is one lockCore
