@@ -33,8 +33,17 @@ const (
 // granted waiter's hold: its Acquire has happened and returns nil, even if
 // its context is done by the time it runs.
 //
-// The zero Lock is an unlocked production Lock. A Lock must not be copied
-// after first use.
+// The zero Lock is an unlocked production Lock, ready to use; NewLock is
+// needed only to put a Lock under a runtime (WithRuntime). A Lock must not be
+// copied after first use.
+//
+// In the terminology of the Go memory model, the n'th successful call to
+// Release synchronizes before the m'th successful Acquire returns, for any
+// n < m: everything done before releasing the lock is visible to the next
+// holder. A successful TryAcquire counts as an Acquire, and Condition.Wait's
+// release of the lock and its re-acquire count as a Release and an Acquire.
+// An Acquire that returns an error, a failed TryAcquire and a Release that
+// returns ErrNotLocked establish no synchronizes-before relation.
 type Lock struct {
 	state atomic.Uint32 // lockLocked | lockQueued | lockGranted
 	mu    sched.Mutex   // guards q, grantee, and the queued and granted bits
