@@ -20,6 +20,20 @@ import "context"
 // (G7). The re-acquire is Mesa-style: a newcomer may take the lock between
 // Notify and the waiter's resumption (G9), so re-check the condition, or use
 // WaitFor.
+//
+// A Condition must be made with NewCondition: NewCondition(l) for one that
+// shares the Lock l, NewCondition(nil) for one with a Lock of its own. The
+// zero Condition has no Lock: L returns nil and every other method panics
+// (nil pointer dereference). A Condition must not be copied after first use.
+//
+// In the terminology of the Go memory model, a call to Notify or NotifyAll
+// synchronizes before the return of each Wait it wakes (also when the
+// notification reaches that Wait by being passed on, G8). Wait also returns
+// holding the Lock, and its release and re-acquire of the Lock are a Release
+// and an Acquire in the Lock's ordering: whatever a goroutine did before it
+// released the Lock is visible to a waiter once Wait has re-acquired it. That
+// is the usual way to publish the state a condition is about: change it with
+// the Lock held.
 type Condition struct {
 	l *Lock
 	q waitq // guarded by l.mu; only waiters not yet notified

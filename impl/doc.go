@@ -21,6 +21,14 @@
 //     the select inside sched.Slot.Wait (or, under check, by the scheduler).
 //   - Misuse returns a sentinel error matched with errors.Is and changes
 //     nothing (G13): ErrNotLocked, ErrReleasedTooOften.
+//   - Each type states its guarantee in the terms of the Go memory model, as
+//     package sync does: a Lock's Release synchronizes before the next
+//     Acquire returns, a Set before the Waits it unblocks, a Notify before
+//     the Waits it wakes, a semaphore's Release before the Acquire that
+//     receives its permit.
+//   - The zero Lock and the zero Event are ready to use. A Condition, a
+//     Semaphore and a BoundedSemaphore must be made with NewCondition,
+//     NewSemaphore and NewBoundedSemaphore.
 //
 // Every primitive keeps its state under a sched.Mutex and parks its waiters
 // on sched.Slots, so that WithRuntime can put it under syncheck's controlled

@@ -21,12 +21,20 @@ const (
 //
 // Set grants every goroutine waiting at that moment, and a granted waiter
 // returns nil even if the event is cleared before it resumes: Set followed by
-// Clear releases all current waiters (G5, asyncio §3). A waiter whose context
+// Clear releases all current waiters (G5, specs/asyncio.md §3). A waiter whose context
 // is done after it was granted returns nil or ctx.Err() (G3); Set being a
 // broadcast, nothing needs passing on.
 //
-// The zero Event is a clear production Event. An Event must not be copied
-// after first use.
+// The zero Event is a clear production Event, ready to use; NewEvent is
+// needed only to put an Event under a runtime (WithRuntime). An Event must
+// not be copied after first use.
+//
+// In the terminology of the Go memory model, a call to Set that sets e
+// synchronizes before the return of every Wait it unblocks, and before every
+// Wait that returns nil and every IsSet that returns true because they
+// observed e set by it. A Set that finds e already set changes nothing and
+// establishes no relation; neither do Clear, an IsSet that returns false or a
+// Wait that returns an error.
 type Event struct {
 	state atomic.Uint32 // eventSet | eventQueued
 	mu    sched.Mutex   // guards q and every change of eventQueued

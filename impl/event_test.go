@@ -45,7 +45,7 @@ func TestEventSetWakesAll(t *testing.T) {
 	})
 }
 
-// G5 (asyncio §3, probe E1): a pulse (Set then Clear) releases every waiter
+// G5 (specs/asyncio.md §3, probe E1): a pulse (Set then Clear) releases every waiter
 // that was waiting, even those that resume after the Clear; a Wait that
 // starts after the Clear blocks.
 func TestEventPulse(t *testing.T) {

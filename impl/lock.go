@@ -24,7 +24,7 @@ const (
 )
 
 // Lock is a FIFO mutual-exclusion lock with context-aware acquisition, after
-// asyncio.Lock. It is not owned: any goroutine may release it (asyncio §1.6).
+// asyncio.Lock. It is not owned: any goroutine may release it (specs/asyncio.md §1.6).
 //
 // Release with waiters hands the lock directly to the first one (G4): the
 // lock stays locked while the granted waiter has not resumed yet (asyncio
@@ -33,8 +33,17 @@ const (
 // granted waiter's hold: its Acquire has happened and returns nil, even if
 // its context is done by the time it runs.
 //
-// The zero Lock is an unlocked production Lock. A Lock must not be copied
-// after first use.
+// The zero Lock is an unlocked production Lock, ready to use; NewLock is
+// needed only to put a Lock under a runtime (WithRuntime). A Lock must not be
+// copied after first use.
+//
+// In the terminology of the Go memory model, the n'th successful call to
+// Release synchronizes before the m'th successful Acquire returns, for any
+// n < m: everything done before releasing the lock is visible to the next
+// holder. A successful TryAcquire counts as an Acquire, and Condition.Wait's
+// release of the lock and its re-acquire count as a Release and an Acquire.
+// An Acquire that returns an error, a failed TryAcquire and a Release that
+// returns ErrNotLocked establish no synchronizes-before relation.
 type Lock struct {
 	state atomic.Uint32 // lockLocked | lockQueued | lockGranted
 	mu    sched.Mutex   // guards q, grantee, and the queued and granted bits
@@ -174,7 +183,7 @@ func (l *Lock) spin() bool {
 }
 
 // TryAcquire locks l if it is free and nobody is queued (the Acquire fast
-// path, asyncio §2), and reports whether it did. It never waits. It fails
+// path, specs/asyncio.md §2), and reports whether it did. It never waits. It fails
 // while a granted waiter has not resumed, unlike !Locked() in asyncio (G4).
 func (l *Lock) TryAcquire() bool {
 	return l.state.CompareAndSwap(0, lockLocked)

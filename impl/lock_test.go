@@ -177,7 +177,7 @@ func TestLockCancelAfterGrant(t *testing.T) {
 	})
 }
 
-// No ownership (asyncio §1.6): any goroutine may release a locked Lock.
+// No ownership (specs/asyncio.md §1.6): any goroutine may release a locked Lock.
 func TestLockReleaseByOther(t *testing.T) {
 	modes(t, func(t *testing.T, rt *testRuntime, opts []impl.Option) {
 		l := impl.NewLock(opts...)

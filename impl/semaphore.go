@@ -167,7 +167,17 @@ func (s *semaphore) releaseLocked(h uint64) bool {
 // granted a permit whose context is done before it resumes either keeps the
 // permit or passes it on (G3).
 //
-// A Semaphore must be made with NewSemaphore and not copied.
+// A Semaphore must be made with NewSemaphore and not copied. The zero value
+// is not a usable Semaphore, not even one with no permits: its state has no
+// layout yet, so it miscounts Value and Release may panic.
+//
+// In the terminology of the Go memory model, a call to Release synchronizes
+// before the return of the Acquire, or the success of the TryAcquire, that
+// receives the permit it returned: the waiter it hands the permit to, or
+// (with nobody waiting) any Acquire or TryAcquire that takes a permit from
+// the free permits afterwards. A permit passed on by a granted waiter that
+// gave up (G3) carries the relation on to the waiter that finally gets it.
+// Failed TryAcquires and Acquires that return an error establish no relation.
 type Semaphore struct {
 	s semaphore
 }
@@ -245,6 +255,13 @@ func (s *Semaphore) Locked() bool { return s.s.locked() }
 // accepts such a release and fails a later, legitimate one instead.
 //
 // A BoundedSemaphore must be made with NewBoundedSemaphore and not copied.
+// The zero value is not a usable BoundedSemaphore (it is not one with bound
+// 0): its state has no layout yet, so Value miscounts.
+//
+// In the terminology of the Go memory model it gives the guarantee of
+// Semaphore: a successful Release synchronizes before the return of the
+// Acquire (or the success of the TryAcquire) that receives its permit. A
+// Release that returns ErrReleasedTooOften establishes no relation.
 type BoundedSemaphore struct {
 	s semaphore
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// condModel is one Lock shared by N Conditions (asyncio-contract.md §4,
+// condModel is one Lock shared by N Conditions (specs/asyncio.md §4,
 // "Several Conditions sharing one Lock"; G6-G10), plus the shared counter
 // that WaitFor's predicate reads and Add changes.
 type condModel struct {
@@ -345,7 +345,7 @@ func (m *condModel) acquire(t int, op Op) []Outcome {
 // before the call and lands at this first suspension. m is a fresh copy.
 func (m *condModel) beginWait(c cvCall, cancelNow bool) []Outcome {
 	// §4 wait() step 2: L.release(), which may grant L's head waiter
-	// (asyncio §2; Go G7: handing the lock to the lock's first waiter, G4).
+	// (specs/asyncio.md §2; Go G7: handing the lock to the lock's first waiter, G4).
 	m.l, _ = m.l.release(m.d)
 	c.ph = phWait
 	c.cancelled = false

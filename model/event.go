@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// eventModel is an Event (asyncio-contract.md §3; G5).
+// eventModel is an Event (specs/asyncio.md §3; G5).
 type eventModel struct {
 	d    Dialect
 	flag bool

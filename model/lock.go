@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// lockCore is a Lock's state (asyncio-contract.md §2): the flag, the FIFO of
+// lockCore is a Lock's state (specs/asyncio.md §2): the flag, the FIFO of
 // slots, and held, the number of holders as the model counts them
 // (successful acquisitions minus releases), kept only to state invariants in
 // Check. A Lock model is one lockCore; a Condition program is one lockCore
@@ -22,7 +22,7 @@ func (l lockCore) fast(d Dialect) bool {
 	if d == Go {
 		// G4: not locked and nobody queued. A granted waiter owns the lock
 		// (hand-off), so the flag alone tells; the queue test is the
-		// contract's fast-path rule (§2, §11 TryLock).
+		// fast-path rule of specs/asyncio.md (§2, §11 TryLock).
 		return !l.locked && !l.q.any(slot.isWaiting)
 	}
 	// §2 fast path: not locked and every slot in Q abandoned (or Q empty);

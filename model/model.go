@@ -5,12 +5,16 @@
 // Every primitive is some state plus FIFO queues of waiter slots, one slot per
 // blocked call, each WAITING, GRANTED (woken, owner has not resumed) or
 // ABANDONED (cancelled while waiting; asyncio dialects only), as in
-// asyncio-contract.md §1 and §11.
+// specs/asyncio.md §1 and §11.
 //
 // Transitions are nondeterministic where the specification allows a choice
 // (a Go waiter cancelled after it was granted may return success or the
 // context's error): each transition returns every allowed successor, and the
 // observed results select among them.
+//
+// Comments in this package cite the asyncio reference, specs/asyncio.md, by
+// section as §N (§4 is Condition), its probes by ID (C1, L3, S6, ...; its
+// §10), and the Go dialect's rules in specs/README.md as G1-G13.
 package model
 
 import "fmt"
@@ -33,7 +37,7 @@ var Primitives = []Primitive{Lock, Event, Condition, Semaphore, BoundedSemaphore
 type Dialect string
 
 const (
-	// Go is syncheck's own semantics (DESIGN §2), the default.
+	// Go is syncheck's own semantics (specs/README.md, G1-G13), the default.
 	Go Dialect = "go"
 	// Asyncio311 is CPython 3.10.8-3.12 (3.11.7 probed): lost notification
 	// on a cancelled notified Condition waiter, hand-off Semaphore with

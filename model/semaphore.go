@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// semModel is a Semaphore or BoundedSemaphore (asyncio-contract.md §5; G11,
+// semModel is a Semaphore or BoundedSemaphore (specs/asyncio.md §5; G11,
 // G12). Dialect asyncio-3.11 is the 3.10.8-3.12 hand-off algorithm with chain
 // wake; asyncio-3.13 the same with batch wake and its cancel path; go is G11.
 type semModel struct {

@@ -3,7 +3,7 @@ package model
 // The shared machinery of every model: waiter slots, the copy-on-write FIFO
 // that holds them, how a cancel lands on a slot, and what a slot says about
 // its owner's status. Every primitive is some state plus one or more of these
-// queues (asyncio-contract.md §1.2, §11; DESIGN §3).
+// queues (specs/asyncio.md §1.2, §11).
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// slotState is a waiter slot's state (asyncio-contract.md §1.2).
+// slotState is a waiter slot's state (specs/asyncio.md §1.2).
 type slotState uint8
 
 const (

@@ -1,6 +1,6 @@
 // Package explore generates test programs, explores their schedules under
 // the controlled scheduler, judges every execution against the model, and
-// shrinks failures (DESIGN §4, §5, §7).
+// shrinks failures (see README.md, "How it checks").
 //
 // # Programs
 //

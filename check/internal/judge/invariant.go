@@ -51,7 +51,7 @@ func (h *holders) acquire(x holder) {
 }
 
 // release drops the releasing task's own hold if it has one, else the
-// oldest (locks and semaphores have no owner, §1.6).
+// oldest (locks and semaphores have no owner, specs/asyncio.md §1.6).
 func (h *holders) release(task int) {
 	if len(h.list) == 0 {
 		h.debt++

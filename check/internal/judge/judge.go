@@ -1,5 +1,5 @@
 // Package judge decides whether one recorded execution is correct with
-// respect to the reference model (DESIGN §5): linearizability (porcupine),
+// respect to the reference model: linearizability (porcupine),
 // quiescence (lost wakeups and deadlocks at the end of a run), invariants
 // stated by the model, and FIFO fairness. Each judge gives its own verdict
 // with a one-sentence message.

@@ -8,7 +8,7 @@
 //
 // Reference: asyncio.BoundedSemaphore since 3.10.8 ("if self._value >=
 // self._bound_value: raise ValueError" over the hand-off Semaphore; probe
-// S6, asyncio-contract §5). That is asyncio behaviour, a legitimate dialect
+// S6, specs/asyncio.md §5). That is asyncio behaviour, a legitimate dialect
 // difference, but a bug against the Go dialect, which counts promised
 // permits and refuses the faulty release itself (G12).
 //

@@ -6,7 +6,7 @@
 //
 // Reference: asyncio.Condition.notify counts only the futures it completes
 // ("if not fut.done(): idx += 1; fut.set_result(False)"); moving the count
-// out of that guard is this bug. Probe C6 (asyncio-contract §4) and the Go
+// out of that guard is this bug. Probe C6 (specs/asyncio.md §4) and the Go
 // dialect (G8: the first n waiters not already notified).
 //
 // Class S: whole steps, no cancel.

@@ -6,7 +6,7 @@
 // pulse) is lost for every waiter that had not resumed yet, although Set
 // granted them.
 //
-// Reference: asyncio-contract §3 and CPython's EventTests
+// Reference: specs/asyncio.md §3 and CPython's EventTests
 // test_clear_with_waiters (set, clear, set with a waiter: it returns True
 // exactly once); the Go dialect keeps grants (G5). Events built as
 // while-not-flag-wait over a condition variable lose pulses this way (the
@@ -54,7 +54,7 @@ func eventClearRevokes() Mutant {
 		Name:      name,
 		Primitive: model.Event,
 		Class:     ClassW,
-		Pattern:   "a waiter woken by Set re-checks the flag and sleeps again if Clear came first, so a Set-Clear pulse is lost (CPython test_clear_with_waiters, asyncio-contract §3)",
+		Pattern:   "a waiter woken by Set re-checks the flag and sleeps again if Clear came first, so a Set-Clear pulse is lost (CPython test_clear_with_waiters, specs/asyncio.md §3)",
 		Target:    eventTarget(name, func(e *event) targets.EventImpl { return eventClearRevokesImpl{e} }),
 		Minimal:   Size{Tasks: 2, Ops: 3, Preemptions: 0},
 	}

@@ -6,7 +6,7 @@
 // under the granted waiter, which then resumes holding it too: two holders.
 //
 // Reference: asyncio.Lock.locked() is False during the wake window (probe
-// L1, asyncio-contract §2), so a try-acquire written as "if not
+// L1, specs/asyncio.md §2), so a try-acquire written as "if not
 // lock.locked(): take it" breaks mutual exclusion; the Go dialect's
 // TryAcquire follows the fast-path rule instead (G4: not locked and nobody
 // queued, a grant in flight counting as locked).
@@ -45,7 +45,7 @@ func lockTryAcquireInWindow() Mutant {
 		Name:      name,
 		Primitive: model.Lock,
 		Class:     ClassW,
-		Pattern:   "TryAcquire tests asyncio's locked(), false while the lock is handed to a waiter that has not resumed, and steals it from that waiter: two holders (asyncio-contract §2, probe L1)",
+		Pattern:   "TryAcquire tests asyncio's locked(), false while the lock is handed to a waiter that has not resumed, and steals it from that waiter: two holders (specs/asyncio.md §2, probe L1)",
 		Target:    lockTarget(name, func(l *lock) targets.LockImpl { return lockTryAcquireInWindowImpl{l} }),
 		Minimal:   Size{Tasks: 2, Ops: 4, Preemptions: 0},
 	}

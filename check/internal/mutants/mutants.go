@@ -1,6 +1,6 @@
 // Package mutants holds syncheck's mutants: buggy variants of the five
 // primitives, each a faithful Go copy of one real bug pattern (see
-// reference/bug-classes.md), built on impl/sched so that the controlled
+// specs/bugs.md), built on impl/sched so that the controlled
 // scheduler drives them like the real thing. A checker that finds nothing
 // passes every test; a checker that kills every mutant, with a counterexample
 // as small as the known minimal one, has earned some trust.

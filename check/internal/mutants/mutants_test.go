@@ -42,7 +42,7 @@ func base(t *testing.T, p model.Primitive) *harness.Target {
 }
 
 // reference matches the reference a Pattern must carry.
-var reference = regexp.MustCompile(`bpo-\d+|gh-\d+|[\w.-]+/[\w.-]+#\d+|probe [A-Z]\d|asyncio-contract|G\d+`)
+var reference = regexp.MustCompile(`bpo-\d+|gh-\d+|[\w.-]+/[\w.-]+#\d+|probe [A-Z]\d|asyncio\.md §\d|G\d+`)
 
 func TestRegistry(t *testing.T) {
 	all := mutants.All()
