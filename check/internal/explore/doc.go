@@ -41,7 +41,7 @@
 // A Strategy explores a program's schedules through a Runner; every random
 // decision comes from one scheduler.Source, so a run is a pure function of
 // (program, source): with scheduler.NewPCG, of a seed; with
-// scheduler.RapidSource, of rapid's draws.
+// RapidSource, of rapid's draws.
 //
 //   - Random: uniform over the enabled actions. A draw of 0 keeps the last
 //     task running and delivers nothing, so rapid, shrinking draws toward

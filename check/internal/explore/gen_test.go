@@ -114,7 +114,7 @@ func TestGenDeterministic(t *testing.T) {
 func TestGenShrinks(t *testing.T) {
 	var last explore.Program
 	prop := func(t *rapid.T) {
-		prog := explore.Gen(model.Condition, explore.GenConfig{})(scheduler.RapidSource(t, "program"))
+		prog := explore.Gen(model.Condition, explore.GenConfig{})(explore.RapidSource(t, "program"))
 		if len(prog.Cancels) > 0 {
 			last = prog
 			t.Fatal("a cancel")

@@ -177,7 +177,7 @@ func (c GenConfig) withDefaults(p model.Primitive) GenConfig {
 
 // Gen returns a generator of programs for primitive p that draws every
 // size and choice from a scheduler.Source: a seeded PCG in Run, rapid's
-// stream (scheduler.RapidSource) under Property, so that rapid shrinks
+// stream (RapidSource) under Property, so that rapid shrinks
 // tasks, calls and cancels there.
 func Gen(p model.Primitive, cfg GenConfig) func(src scheduler.Source) Program {
 	g := newGenerator(p, cfg)

@@ -172,7 +172,7 @@ func newProp(target harness.Target, cfg Config) *prop {
 
 // Property returns the property that draws a program (Gen) and its
 // schedules (every decision of cfg.Strategy drawn from rapid, through
-// scheduler.RapidSource), runs it against target under the controlled
+// RapidSource), runs it against target under the controlled
 // scheduler, judges every execution, and fails with a one-line message
 // naming the failed property ("quiescence: ...") when one fails.
 // Inconclusive verdicts are counted in cfg.Stats, never failures.
@@ -221,8 +221,8 @@ func (p *prop) check(t *rapid.T) {
 	if p.rec != nil && !p.rec.begin() {
 		return // Run's budget is spent: pass without drawing
 	}
-	prog := p.gen(scheduler.RapidSource(t, "program"))
-	src := scheduler.RapidSource(t, "schedule")
+	prog := p.gen(RapidSource(t, "program"))
+	src := RapidSource(t, "schedule")
 	o := p.explore(&prog, src)
 	if p.rec != nil {
 		p.rec.end(&prog, o)

@@ -29,7 +29,7 @@ type Coverage struct {
 
 // Strategy is a way to explore the schedules of a program. Every
 // randomized decision is drawn from src, so that a run is a pure function
-// of (program, src's values); with scheduler.RapidSource, of rapid's draws.
+// of (program, src's values); with RapidSource, of rapid's draws.
 type Strategy interface {
 	Name() string
 	// Explore runs prog through r: once for the randomized strategies,

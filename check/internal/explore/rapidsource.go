@@ -1,13 +1,16 @@
-package scheduler
+package explore
 
-import "pgregory.net/rapid"
+import (
+	"github.com/syncheck/syncheck/check/internal/scheduler"
+	"pgregory.net/rapid"
+)
 
 // RapidSource returns a Source that draws every choice from t (as
 // rapid.IntRange(0, n-1), labelled label), so that rapid records, replays
 // and shrinks the schedule together with the rest of the test case. With
 // Random, a draw of 0 keeps running the same task: rapid's shrinking toward
 // 0 then removes context switches.
-func RapidSource(t *rapid.T, label string) Source {
+func RapidSource(t *rapid.T, label string) scheduler.Source {
 	return &rapidSource{t: t, label: label}
 }
 
