@@ -1,14 +1,12 @@
 package check
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/mutants"
-	"github.com/syncheck/syncheck/check/internal/targets"
-	"github.com/syncheck/syncheck/impl/sched"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -19,12 +17,12 @@ import (
 // value: its methods return modified copies.
 type Target struct {
 	h    harness.Target
-	errs []targets.ErrAs
+	errs []prims.ErrAs
 	// mk rebuilds h with errs (the adapters capture them).
-	mk func(errs []targets.ErrAs) harness.Target
+	mk func(errs []prims.ErrAs) harness.Target
 }
 
-func newTarget(mk func(errs []targets.ErrAs) harness.Target) Target {
+func newTarget(mk func(errs []prims.ErrAs) harness.Target) Target {
 	return Target{h: mk(nil), mk: mk}
 }
 
@@ -46,7 +44,7 @@ func (t Target) Ops() []model.Kind { return slices.Clone(t.h.Ops) }
 func (t Target) Only(kinds ...model.Kind) Target {
 	var keep []model.Kind
 	for _, k := range t.h.Ops {
-		if slices.Contains(kinds, k) || slices.Contains(required[t.h.Primitive], k) {
+		if slices.Contains(kinds, k) || prims.Required(t.h.Primitive, k) {
 			keep = append(keep, k)
 		}
 	}
@@ -59,91 +57,21 @@ func (t Target) Only(kinds ...model.Kind) Target {
 // as returning e. Without it, only the context's error and package impl's
 // sentinels are understood, and any other error fails the check.
 func (t Target) MapErr(e model.Err, errs ...error) Target {
-	t.errs = append(slices.Clip(t.errs), targets.ErrAs{Err: e, Values: errs})
+	t.errs = append(slices.Clip(t.errs), prims.ErrAs{Err: e, Values: errs})
 	ops := t.h.Ops
 	t.h = t.mk(t.errs)
 	t.h.Ops = ops
 	return t
 }
 
-// required lists each primitive's operations that every implementation
-// has (the methods the constructors' constraints demand).
-var required = map[model.Primitive][]model.Kind{
-	model.Lock:             {model.Acquire, model.Release},
-	model.Event:            {model.Wait, model.Set},
-	model.Condition:        {model.Acquire, model.Release, model.Wait, model.Notify, model.Add},
-	model.Semaphore:        {model.Acquire, model.Release},
-	model.BoundedSemaphore: {model.Acquire, model.Release},
-}
-
-// Lock makes a target of your Lock implementation. mk builds a fresh,
-// unlocked one on rt: build its state's sched.Mutex on rt (SetRuntime) so
-// that the checker controls its interleavings. Release must return an
-// error for a release of an unlocked lock (impl.ErrNotLocked, or your own
-// mapped with MapErr). TryAcquire() bool and Locked() bool are checked
-// when the type has them.
-func Lock[L interface {
-	Acquire(ctx context.Context) error
-	Release() error
-}](name string, mk func(rt sched.Runtime) L) Target {
-	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Lock(name, mk, errs...) })
-}
-
-// Event makes a target of your Event implementation. Clear() and
-// IsSet() bool are checked when the type has them.
-func Event[E interface {
-	Wait(ctx context.Context) error
-	Set()
-}](name string, mk func(rt sched.Runtime) E) Target {
-	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Event(name, mk, errs...) })
-}
-
-// Condition makes a target of your Condition implementation: mk returns n
-// Conditions that share one Lock, whose Acquire, Release (and TryAcquire,
-// Locked when present) are that Lock's. NotifyAll() error is checked when
-// the type has it; WaitFor(ctx, pred) error too, and when the type has no
-// WaitFor but has Locked, the checker derives it from Wait as the Go
-// dialect defines it (a lock check, then Wait until pred holds).
-func Condition[C interface {
-	Acquire(ctx context.Context) error
-	Release() error
-	Wait(ctx context.Context) error
-	Notify(n int) error
-}](name string, mk func(rt sched.Runtime, n int) []C) Target {
-	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Condition(name, mk, errs...) })
-}
-
-// Semaphore makes a target of your Semaphore implementation with initial
-// value v. TryAcquire() bool, Value() int and Locked() bool are checked
-// when the type has them.
-func Semaphore[S interface {
-	Acquire(ctx context.Context) error
-	Release()
-}](name string, mk func(rt sched.Runtime, v int) S) Target {
-	return newTarget(func(errs []targets.ErrAs) harness.Target { return targets.Semaphore(name, mk, errs...) })
-}
-
-// BoundedSemaphore makes a target of your BoundedSemaphore implementation
-// with initial value (and bound) v: Release must return an error when it
-// would raise the value above v (impl.ErrReleasedTooOften, or your own
-// mapped with MapErr).
-func BoundedSemaphore[S interface {
-	Acquire(ctx context.Context) error
-	Release() error
-}](name string, mk func(rt sched.Runtime, v int) S) Target {
-	return newTarget(func(errs []targets.ErrAs) harness.Target {
-		return targets.BoundedSemaphore(name, mk, errs...)
-	})
-}
-
 // Builtin is the target of package impl's implementation of p, named
 // "impl".
 func Builtin(p model.Primitive) (Target, error) {
-	if _, err := targets.Builtin(p); err != nil {
+	if _, err := prims.Builtin(p); err != nil {
 		return Target{}, err
 	}
-	return newTarget(func(errs []targets.ErrAs) harness.Target {
-		h, _ := targets.Builtin(p)
+	return newTarget(func(errs []prims.ErrAs) harness.Target {
+		h, _ := prims.Builtin(p)
 		return h
 	}), nil
 }
@@ -168,7 +96,7 @@ func Mutants() []Mutant {
 	for _, m := range mutants.All() {
 		h := m.Target
 		out = append(out, Mutant{
-			Target:  Target{h: h, mk: func([]targets.ErrAs) harness.Target { return h }},
+			Target:  Target{h: h, mk: func([]prims.ErrAs) harness.Target { return h }},
 			Class:   m.Class,
 			Bug:     m.Pattern,
 			Minimal: Size{Tasks: m.Minimal.Tasks, Ops: m.Minimal.Ops, Preemptions: m.Minimal.Preemptions},

@@ -7,6 +7,38 @@ import (
 	"strings"
 )
 
+// Condition is asyncio.Condition: Conditions sharing one Lock (parameter
+// "conditions": how many).
+const Condition Primitive = "condition"
+
+// The operations of a Condition besides its Lock's and Wait.
+const (
+	WaitFor   Kind = "waitfor"   // wait_for(ctx, shared counter >= Arg)
+	Notify    Kind = "notify"    // notify(Arg)
+	NotifyAll Kind = "notifyall" // notify_all()
+	Add       Kind = "add"       // shared counter += Arg; no synchronization of its own
+)
+
+var conditionDescriptor = Descriptor{
+	Primitive: Condition,
+	Ops: []OpSpec{
+		{Kind: Acquire, Blocking: true},
+		{Kind: TryAcquire, Bool: true},
+		{Kind: Release, Errs: []Err{NotLocked}},
+		{Kind: Locked, Bool: true},
+		{Kind: Wait, Blocking: true, Scoped: true, Errs: []Err{NotLocked}},
+		{Kind: WaitFor, Blocking: true, Scoped: true, Arg: "a threshold: waitfor K", Errs: []Err{NotLocked}},
+		{Kind: Notify, Scoped: true, Arg: "a count: notify N", Errs: []Err{NotLocked}},
+		{Kind: NotifyAll, Scoped: true, Errs: []Err{NotLocked}},
+		{Kind: Add, Arg: "a delta: add N"},
+	},
+	Params: []Param{{Key: "conditions", Default: 1, Min: 1, Max: maxConditions}},
+	New:    func(d Dialect, p Params) Model { return newCondition(d, p["conditions"]) },
+}
+
+// maxConditions bounds the Conditions sharing one Lock.
+const maxConditions = 100
+
 // condModel is one Lock shared by N Conditions (specs/asyncio.md §4,
 // "Several Conditions sharing one Lock"; G6-G10), plus the shared counter
 // that WaitFor's predicate reads and Add changes.
@@ -137,7 +169,9 @@ func (m *condModel) Key() string {
 	}
 	b.WriteByte('|')
 	for _, c := range m.calls {
-		for _, n := range [...]int{c.task, int(c.op.Kind), c.op.Cond, c.op.Arg, int(c.ph)} {
+		b.WriteString(string(c.op.Kind))
+		b.WriteByte('.')
+		for _, n := range [...]int{c.task, c.op.Cond, c.op.Arg, int(c.ph)} {
 			b.WriteString(strconv.Itoa(n))
 			b.WriteByte('.')
 		}
@@ -155,9 +189,9 @@ func (m *condModel) Key() string {
 	return b.String()
 }
 
-func (m *condModel) String() string { return m.describe(defaultName) }
+func (m *condModel) String() string { return m.StringNamed(defaultName) }
 
-func (m *condModel) describe(name func(int) string) string {
+func (m *condModel) StringNamed(name func(int) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "locked=%t; counter=%d; lock queue: ", m.l.locked, m.counter)
 	m.l.q.describe(&b, name)

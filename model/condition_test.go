@@ -4,7 +4,7 @@ import "testing"
 
 func condScript(t *testing.T, ds []Dialect, src string) {
 	t.Helper()
-	runScript(t, Condition, Params{Conditions: 1}, ds, src)
+	runScript(t, Condition, Params{"conditions": 1}, ds, src)
 }
 
 // §4 preconditions (probe C5; test_wait_unacquired, test_notify_unacquired,
@@ -149,7 +149,7 @@ func TestConditionC6NotifyCounting(t *testing.T) {
 // Probe C4: two Conditions on one Lock: each has its own queue; notify on
 // one never grants the other's slots; locked() of both is L's.
 func TestConditionC4SharedLock(t *testing.T) {
-	runScript(t, Condition, Params{Conditions: 2}, all, `
+	runScript(t, Condition, Params{"conditions": 2}, all, `
 		A1 acquire -> ok
 		A1 c1.wait -> blocks
 		B1 acquire -> ok

@@ -5,6 +5,28 @@ import (
 	"strings"
 )
 
+// Event is asyncio.Event: a flag that tasks wait to be set.
+const Event Primitive = "event"
+
+// The operations of an Event (Wait also of a Condition).
+const (
+	Wait  Kind = "wait"  // wait(ctx): blocks until set (Condition: until notified)
+	Set   Kind = "set"   // set the flag, waking every waiter
+	Clear Kind = "clear" // clear the flag
+	IsSet Kind = "isset" // the flag: true or false
+)
+
+var eventDescriptor = Descriptor{
+	Primitive: Event,
+	Ops: []OpSpec{
+		{Kind: Wait, Blocking: true},
+		{Kind: Set},
+		{Kind: Clear},
+		{Kind: IsSet, Bool: true},
+	},
+	New: func(d Dialect, _ Params) Model { return newEvent(d) },
+}
+
 // eventModel is an Event (specs/asyncio.md §3; G5).
 type eventModel struct {
 	d    Dialect
@@ -30,9 +52,9 @@ func (m *eventModel) Key() string {
 	return b.String()
 }
 
-func (m *eventModel) String() string { return m.describe(defaultName) }
+func (m *eventModel) String() string { return m.StringNamed(defaultName) }
 
-func (m *eventModel) describe(name func(int) string) string {
+func (m *eventModel) StringNamed(name func(int) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "set=%t; queue: ", m.flag)
 	m.q.describe(&b, name)

@@ -92,7 +92,7 @@ func Example_dialects() {
 	notify1 := model.Op{Kind: model.Notify, Arg: 1}
 
 	for _, d := range []model.Dialect{model.Asyncio311, model.Asyncio313} {
-		m, _ := model.New(model.Condition, d, model.Params{Conditions: 1})
+		m, _ := model.New(model.Condition, d, model.Params{"conditions": 1})
 		for _, s := range []struct {
 			task int
 			op   model.Op

@@ -194,6 +194,33 @@ func (l lockCore) key(b *strings.Builder) {
 	l.q.key(b)
 }
 
+// Lock is asyncio.Lock: a mutual-exclusion lock without an owner.
+const Lock Primitive = "lock"
+
+// The operations of a Lock (and of the Lock shared by Conditions, and,
+// but Locked's meaning, of the semaphores).
+const (
+	Acquire    Kind = "acquire"    // acquire(ctx): blocks until the lock is granted
+	TryAcquire Kind = "tryacquire" // take the lock if it is free and nobody queues: true or false
+	Release    Kind = "release"    // release it (any task may)
+	Locked     Kind = "locked"     // whether Acquire would block: true or false
+)
+
+// NotLocked: release, wait or notify without the lock held
+// (impl.ErrNotLocked; asyncio: RuntimeError).
+const NotLocked Err = "not-locked"
+
+var lockDescriptor = Descriptor{
+	Primitive: Lock,
+	Ops: []OpSpec{
+		{Kind: Acquire, Blocking: true},
+		{Kind: TryAcquire, Bool: true},
+		{Kind: Release, Errs: []Err{NotLocked}},
+		{Kind: Locked, Bool: true},
+	},
+	New: func(d Dialect, _ Params) Model { return newLock(d) },
+}
+
 // lockModel is a Lock (§2; G4).
 type lockModel struct {
 	d Dialect
@@ -214,9 +241,9 @@ func (m *lockModel) Key() string {
 	return b.String()
 }
 
-func (m *lockModel) String() string { return m.describe(defaultName) }
+func (m *lockModel) String() string { return m.StringNamed(defaultName) }
 
-func (m *lockModel) describe(name func(int) string) string {
+func (m *lockModel) StringNamed(name func(int) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "locked=%t; lock queue: ", m.l.locked)
 	m.l.q.describe(&b, name)

@@ -19,19 +19,9 @@ package model
 
 import "fmt"
 
-// Primitive names a kind of primitive.
+// Primitive names a kind of primitive: "lock", "condition", ... Each one
+// is described by its Descriptor (Describe), registered in Primitives.
 type Primitive string
-
-const (
-	Lock             Primitive = "lock"
-	Event            Primitive = "event"
-	Condition        Primitive = "condition"
-	Semaphore        Primitive = "semaphore"
-	BoundedSemaphore Primitive = "boundedsemaphore"
-)
-
-// Primitives lists every primitive with a model, in a stable order.
-var Primitives = []Primitive{Lock, Event, Condition, Semaphore, BoundedSemaphore}
 
 // Dialect selects whose semantics a model follows.
 type Dialect string
@@ -51,53 +41,11 @@ const (
 // Dialects lists every dialect, the default first.
 var Dialects = []Dialect{Go, Asyncio311, Asyncio313}
 
-// Kind is an operation of a primitive's API.
-type Kind uint8
-
-const (
-	_ Kind = iota
-	// Lock, Condition (its lock), Semaphore, BoundedSemaphore.
-	Acquire
-	TryAcquire
-	Release
-	Locked
-	// Semaphore, BoundedSemaphore.
-	Value
-	// Event.
-	Set
-	Clear
-	IsSet
-	// Event and Condition.
-	Wait
-	// Condition.
-	WaitFor   // wait_for(shared counter >= Arg)
-	Notify    // notify(Arg)
-	NotifyAll //
-	Add       // shared counter += Arg; no synchronization of its own
-)
-
-var kindNames = [...]string{
-	Acquire: "acquire", TryAcquire: "tryacquire", Release: "release", Locked: "locked",
-	Value: "value", Set: "set", Clear: "clear", IsSet: "isset", Wait: "wait",
-	WaitFor: "waitfor", Notify: "notify", NotifyAll: "notifyall", Add: "add",
-}
-
-func (k Kind) String() string {
-	if int(k) < len(kindNames) && kindNames[k] != "" {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
-
-// KindByName is the inverse of Kind.String.
-func KindByName(name string) (Kind, bool) {
-	for k, n := range kindNames {
-		if n != "" && n == name {
-			return Kind(k), true
-		}
-	}
-	return 0, false
-}
+// Kind is an operation of a primitive's API, named as the scenario
+// language writes it: "acquire", "notify", ... The kinds are declared with
+// the primitive that introduces them (Acquire with Lock, Wait with Event,
+// ...); a primitive's Descriptor lists the ones it has.
+type Kind string
 
 // Op is one call a task makes.
 type Op struct {
@@ -111,43 +59,25 @@ type Op struct {
 	CtxDone bool
 }
 
-// Blocking reports whether the op can suspend.
-func (o Op) Blocking() bool {
-	switch o.Kind {
-	case Acquire, Wait, WaitFor:
-		return true
-	}
-	return false
-}
+// Blocking reports whether the op can suspend (it takes a context).
+func (o Op) Blocking() bool { return blocking[o.Kind] }
 
-// Err is the outcome class of a call.
-type Err uint8
+// Err is the outcome class of a call, named as the scenario language
+// writes it: OK (the zero value, written "ok"), Cancelled, or a
+// primitive's misuse error (NotLocked, ReleasedTooOften, ...), declared
+// with the primitive that introduces it.
+type Err string
 
 const (
-	OK        Err = iota
-	Cancelled     // the call returned ctx.Err() (asyncio: CancelledError)
-	NotLocked     // release/wait/notify without the lock held (impl.ErrNotLocked; asyncio RuntimeError)
-	ReleasedTooOften
-	// (BoundedSemaphore over-release: impl.ErrReleasedTooOften; asyncio ValueError)
+	OK        Err = ""          // the call succeeded
+	Cancelled Err = "cancelled" // the call returned ctx.Err() (asyncio: CancelledError)
 )
 
-var errNames = [...]string{OK: "ok", Cancelled: "cancelled", NotLocked: "not-locked", ReleasedTooOften: "released-too-often"}
-
 func (e Err) String() string {
-	if int(e) < len(errNames) {
-		return errNames[e]
+	if e == OK {
+		return "ok"
 	}
-	return fmt.Sprintf("Err(%d)", uint8(e))
-}
-
-// ErrByName is the inverse of Err.String.
-func ErrByName(name string) (Err, bool) {
-	for e, n := range errNames {
-		if n == name {
-			return Err(e), true
-		}
-	}
-	return 0, false
+	return string(e)
 }
 
 // Result is what a completed call returned.
@@ -216,38 +146,25 @@ type Model interface {
 	Check() error
 }
 
-// Params are a model's construction parameters.
-type Params struct {
-	// Value is the initial value (and bound) of a Semaphore/BoundedSemaphore.
-	Value int
-	// Conditions is how many Conditions share the Lock of a Condition
-	// program (at least 1).
-	Conditions int
-}
+// Params are a model's construction parameters, by key ("value" of a
+// Semaphore, "conditions" of a Condition): the keys its Descriptor's
+// Params declare. A missing key takes its default.
+type Params map[string]int
 
 // New returns the initial state of primitive p under dialect d.
 func New(p Primitive, d Dialect, params Params) (Model, error) {
 	if !validDialect(d) {
 		return nil, fmt.Errorf("unknown dialect %q (want one of %v)", d, Dialects)
 	}
-	switch p {
-	case Lock:
-		return newLock(d), nil
-	case Event:
-		return newEvent(d), nil
-	case Condition:
-		n := params.Conditions
-		if n < 1 {
-			n = 1
-		}
-		return newCondition(d, n), nil
-	case Semaphore, BoundedSemaphore:
-		if params.Value < 0 {
-			return nil, fmt.Errorf("semaphore initial value must be >= 0, got %d", params.Value)
-		}
-		return newSemaphore(d, params.Value, p == BoundedSemaphore), nil
+	desc := Describe(p)
+	if desc == nil {
+		return nil, fmt.Errorf("unknown primitive %q (want one of %v)", p, Primitives)
 	}
-	return nil, fmt.Errorf("unknown primitive %q (want one of %v)", p, Primitives)
+	full, err := desc.Complete(params)
+	if err != nil {
+		return nil, err
+	}
+	return desc.New(d, full), nil
 }
 
 func validDialect(d Dialect) bool {

@@ -179,7 +179,7 @@ func TestExploreSemaphore(t *testing.T) {
 	for _, prim := range []Primitive{Semaphore, BoundedSemaphore} {
 		for _, v := range []int{0, 1, 2} {
 			for _, d := range Dialects {
-				m, _ := New(prim, d, Params{Value: v})
+				m, _ := New(prim, d, Params{"value": v})
 				t.Logf("%s(%d) %s: %d states", prim, v, d, explore(t, m, p, 2))
 			}
 		}
@@ -205,14 +205,14 @@ func TestExploreCondition(t *testing.T) {
 		"acquire, c2.notify 1, add 1, c1.notifyall, c2.notify 1, release",
 	)
 	for _, d := range Dialects {
-		m, _ := New(Condition, d, Params{Conditions: 1})
+		m, _ := New(Condition, d, Params{"conditions": 1})
 		see := reach(d, []string{"re-acquiring the lock, will return cancelled", "ctx done", "c1 queue: T0(granted, cancel pending)",
 			"notification forwarded, about to re-acquire the lock", "will forward its notification", "lock re-acquired, about to forward its notification"},
 			[]string{"re-acquiring the lock, will return cancelled", "lock queue: T0(abandoned)", "c1 queue: T0(granted, cancel pending)"})
 		t.Logf("%s, one condition: %d states", d, explore(t, m, one, 2, see...))
 		see = reach(d, []string{"released since"}, []string{"lock queue: T1(abandoned)"})
 		t.Logf("%s, misuse: %d states", d, explore(t, m, misuse, 2, see...))
-		m, _ = New(Condition, d, Params{Conditions: 2})
+		m, _ = New(Condition, d, Params{"conditions": 2})
 		t.Logf("%s, two conditions: %d states", d, explore(t, m, two, 2))
 	}
 }
@@ -250,7 +250,7 @@ func TestKeyCanonical(t *testing.T) {
 		if a, b := run(lock, "T0 acquire", "T1 acquire", "T0 release", "T1 acquire"), run(lock, "T1 acquire"); a.Key() != b.Key() {
 			t.Errorf("%s lock: %q != %q", d, a.Key(), b.Key())
 		}
-		sem, _ := New(Semaphore, d, Params{Value: 1})
+		sem, _ := New(Semaphore, d, Params{"value": 1})
 		if a := run(sem, "T7 acquire", "T7 release"); a.Key() != sem.Key() {
 			t.Errorf("%s semaphore: %q != %q", d, a.Key(), sem.Key())
 		}
@@ -258,7 +258,7 @@ func TestKeyCanonical(t *testing.T) {
 		if a := run(ev, "T3 wait", "T4 set", "T3 wait", "T4 clear"); a.Key() != ev.Key() {
 			t.Errorf("%s event: %q != %q", d, a.Key(), ev.Key())
 		}
-		cond, _ := New(Condition, d, Params{Conditions: 2})
+		cond, _ := New(Condition, d, Params{"conditions": 2})
 		a := run(cond, "T5 acquire", "T5 c1.wait", "T2 acquire", "T2 c2.wait")
 		b := run(cond, "T2 acquire", "T2 c2.wait", "T5 acquire", "T5 c1.wait")
 		if a.Key() != b.Key() || a.String() != b.String() {
@@ -281,7 +281,7 @@ func TestKeyCanonical(t *testing.T) {
 // for several successors (slices are not shared for writing).
 func TestImmutability(t *testing.T) {
 	for _, d := range Dialects {
-		m, _ := New(Condition, d, Params{Conditions: 2})
+		m, _ := New(Condition, d, Params{"conditions": 2})
 		for _, s := range [][2]any{{0, "acquire"}, {0, "c1.wait"}, {1, "acquire"}, {1, "c1.wait"}, {2, "acquire"}, {3, "acquire"}} {
 			m = m.Invoke(s[0].(int), op(t, s[1].(string)))[0].Next
 		}
@@ -310,8 +310,14 @@ func TestAPIEdges(t *testing.T) {
 	if _, err := New(Lock, "asyncio-3.8", Params{}); err == nil {
 		t.Error("unknown dialect accepted")
 	}
-	if _, err := New("barrier", Go, Params{}); err == nil {
+	if _, err := New("nosuch", Go, Params{}); err == nil {
 		t.Error("unknown primitive accepted")
+	}
+	if _, err := New(Lock, Go, Params{"value": 1}); err == nil || !strings.Contains(err.Error(), `no parameter "value"`) {
+		t.Errorf("a parameter of another primitive accepted: %v", err)
+	}
+	if _, err := New(Semaphore, Go, Params{"value": -1}); err == nil || !strings.Contains(err.Error(), "must be in [0,") {
+		t.Errorf("a negative semaphore value accepted: %v", err)
 	}
 	c, err := New(Condition, Go, Params{})
 	if err != nil || !strings.Contains(c.String(), "c1 queue") || strings.Contains(c.String(), "c2 queue") {
@@ -319,7 +325,7 @@ func TestAPIEdges(t *testing.T) {
 	}
 	for _, p := range Primitives {
 		for _, d := range Dialects {
-			m, err := New(p, d, Params{Value: 1, Conditions: 1})
+			m, err := New(p, d, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -335,18 +341,18 @@ func TestAPIEdges(t *testing.T) {
 			if os := m.Cancel(1000); len(os) != 1 || os[0].Next.Key() != m.Key() {
 				t.Errorf("%s/%s: cancel of an idle task is not a no-op", p, d)
 			}
-			for _, k := range Ops(p) {
+			for _, k := range kinds(p) {
 				if os := m.Invoke(1000, Op{Kind: k}); len(os) == 0 {
 					t.Errorf("%s/%s: %v gives no outcome", p, d, k)
 				}
 			}
 			mustPanic(t, fmt.Sprintf("%s negative task", p), func() { m.Status(-1) })
-			mustPanic(t, fmt.Sprintf("%s unsupported op", p), func() { m.Invoke(0, Op{Kind: Add + 1}) })
+			mustPanic(t, fmt.Sprintf("%s unsupported op", p), func() { m.Invoke(0, Op{Kind: "no-such-op"}) })
 		}
 	}
-	cond, _ := New(Condition, Go, Params{Conditions: 2})
+	cond, _ := New(Condition, Go, Params{"conditions": 2})
 	mustPanic(t, "condition out of range", func() { cond.Invoke(0, Op{Kind: Notify, Cond: 2}) })
-	if got := Describe(cond.Invoke(0, Op{Kind: Acquire})[0].Next.Invoke(0, Op{Kind: Wait})[0].Next, func(int) string { return "W" }); !strings.Contains(got, "c1 queue: W(waiting)") {
+	if got := named(cond.Invoke(0, Op{Kind: Acquire})[0].Next.Invoke(0, Op{Kind: Wait})[0].Next, func(int) string { return "W" }); !strings.Contains(got, "c1 queue: W(waiting)") {
 		t.Errorf("Describe: %s", got)
 	}
 }

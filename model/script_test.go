@@ -63,7 +63,7 @@ func (s *script) fatalf(format string, args ...any) {
 	s.t.Helper()
 	var st []string
 	for _, m := range s.ms {
-		st = append(st, "  "+Describe(m, s.name))
+		st = append(st, "  "+named(m, s.name))
 	}
 	s.t.Fatalf("%s line %d %q: %s\nstates:\n%s", s.d, s.line, s.lineText, fmt.Sprintf(format, args...), strings.Join(st, "\n"))
 }
@@ -160,7 +160,7 @@ func (s *script) step(line string) {
 	case "state":
 		want := strings.TrimSpace(strings.TrimPrefix(line, "state"))
 		for _, m := range s.ms {
-			if got := Describe(m, s.name); !strings.Contains(got, want) {
+			if got := named(m, s.name); !strings.Contains(got, want) {
 				s.fatalf("state %q does not contain %q", got, want)
 			}
 		}
@@ -173,7 +173,7 @@ func (s *script) step(line string) {
 		want := strings.TrimSpace(strings.TrimPrefix(line, "only"))
 		var keep []Model
 		for _, m := range s.ms {
-			if strings.Contains(Describe(m, s.name), want) {
+			if strings.Contains(named(m, s.name), want) {
 				keep = append(keep, m)
 			}
 		}
@@ -203,11 +203,10 @@ func (s *script) parseOp(f []string) Op {
 	if strings.HasSuffix(name, "!") {
 		op.CtxDone, name = true, strings.TrimSuffix(name, "!")
 	}
-	k, ok := KindByName(name)
-	if !ok {
+	op.Kind = Kind(name)
+	if !blocking[op.Kind] && !slices.ContainsFunc(registry, func(d *Descriptor) bool { _, ok := d.Op(op.Kind); return ok }) {
 		s.fatalf("unknown op %q", name)
 	}
-	op.Kind = k
 	if len(f) > 1 {
 		n, err := strconv.Atoi(f[1])
 		if err != nil {
@@ -393,4 +392,20 @@ func snapshot(m Model, tasks int) string {
 		b.WriteString(m.Status(t).String())
 	}
 	return b.String()
+}
+
+// kinds lists primitive p's op kinds, in its descriptor's order.
+func kinds(p Primitive) []Kind {
+	var out []Kind
+	for _, o := range Describe(p).Ops {
+		out = append(out, o.Kind)
+	}
+	return out
+}
+
+// named is m.String() with task t written as name(t).
+func named(m Model, name func(int) string) string {
+	return m.(interface {
+		StringNamed(func(int) string) string
+	}).StringNamed(name)
 }

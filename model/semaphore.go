@@ -6,6 +6,47 @@ import (
 	"strings"
 )
 
+// Semaphore and BoundedSemaphore are asyncio's (parameter "value": the
+// initial value, and a BoundedSemaphore's bound).
+const (
+	Semaphore        Primitive = "semaphore"
+	BoundedSemaphore Primitive = "boundedsemaphore"
+)
+
+// Value is the semaphores' value: an integer.
+const Value Kind = "value"
+
+// ReleasedTooOften: a BoundedSemaphore released above its bound
+// (impl.ErrReleasedTooOften; asyncio: ValueError).
+const ReleasedTooOften Err = "released-too-often"
+
+var semaphoreDescriptor = Descriptor{
+	Primitive: Semaphore,
+	Ops:       semOps(nil),
+	Params:    []Param{{Key: "value", Default: 1, Min: 0, Max: maxValue}},
+	New:       func(d Dialect, p Params) Model { return newSemaphore(d, p["value"], false) },
+}
+
+var boundedSemaphoreDescriptor = Descriptor{
+	Primitive: BoundedSemaphore,
+	Ops:       semOps([]Err{ReleasedTooOften}),
+	Params:    []Param{{Key: "value", Default: 1, Min: 0, Max: maxValue}},
+	New:       func(d Dialect, p Params) Model { return newSemaphore(d, p["value"], true) },
+}
+
+func semOps(releaseErrs []Err) []OpSpec {
+	return []OpSpec{
+		{Kind: Acquire, Blocking: true},
+		{Kind: TryAcquire, Bool: true},
+		{Kind: Release, Errs: releaseErrs},
+		{Kind: Locked, Bool: true},
+		{Kind: Value, Int: true},
+	}
+}
+
+// maxValue bounds a semaphore's initial value.
+const maxValue = 1_000_000_000
+
 // semModel is a Semaphore or BoundedSemaphore (specs/asyncio.md §5; G11,
 // G12). Dialect asyncio-3.11 is the 3.10.8-3.12 hand-off algorithm with chain
 // wake; asyncio-3.13 the same with batch wake and its cancel path; go is G11.
@@ -51,9 +92,9 @@ func (m *semModel) Key() string {
 	return b.String()
 }
 
-func (m *semModel) String() string { return m.describe(defaultName) }
+func (m *semModel) String() string { return m.StringNamed(defaultName) }
 
-func (m *semModel) describe(name func(int) string) string {
+func (m *semModel) StringNamed(name func(int) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "value=%d", m.value)
 	if m.bounded {

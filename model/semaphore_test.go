@@ -4,18 +4,18 @@ import "testing"
 
 func semScript(t *testing.T, v int, ds []Dialect, src string) {
 	t.Helper()
-	runScript(t, Semaphore, Params{Value: v}, ds, src)
+	runScript(t, Semaphore, Params{"value": v}, ds, src)
 }
 
 func bsemScript(t *testing.T, v int, ds []Dialect, src string) {
 	t.Helper()
-	runScript(t, BoundedSemaphore, Params{Value: v}, ds, src)
+	runScript(t, BoundedSemaphore, Params{"value": v}, ds, src)
 }
 
 // test_semaphore_value: a negative initial value is refused.
 func TestSemaphoreNegative(t *testing.T) {
 	for _, p := range []Primitive{Semaphore, BoundedSemaphore} {
-		if _, err := New(p, Go, Params{Value: -1}); err == nil {
+		if _, err := New(p, Go, Params{"value": -1}); err == nil {
 			t.Errorf("%s(-1) accepted", p)
 		}
 	}

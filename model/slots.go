@@ -284,7 +284,7 @@ func outcomes(os ...Outcome) []Outcome {
 	r := make([]Outcome, 0, len(os))
 	seen := make(map[string]bool, len(os))
 	for _, o := range os {
-		k := fmt.Sprintf("%t|%d|%t|%d|%s", o.Done, o.Result.Err, o.Result.Bool, o.Result.Int, o.Next.Key())
+		k := fmt.Sprintf("%t|%s|%t|%d|%s", o.Done, string(o.Result.Err), o.Result.Bool, o.Result.Int, o.Next.Key())
 		if seen[k] {
 			continue
 		}

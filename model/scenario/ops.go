@@ -8,53 +8,67 @@ import (
 	"github.com/syncheck/syncheck/model"
 )
 
-// The ops of each primitive: the model's list (model.Ops), which is the
-// language definition's order (specs/README.md).
-var primitiveOps = func() map[model.Primitive][]model.Kind {
-	m := map[model.Primitive][]model.Kind{}
-	for _, p := range model.Primitives {
-		m[p] = model.Ops(p)
+// The op table is the model's: each primitive's Descriptor (model.Describe)
+// lists its ops, in the language definition's order (specs/README.md),
+// with their arguments, scopes and outcomes.
+
+// spec returns the spec of op kind k of primitive p.
+func spec(p model.Primitive, k model.Kind) (model.OpSpec, bool) {
+	d := model.Describe(p)
+	if d == nil {
+		return model.OpSpec{}, false
 	}
-	return m
-}()
+	return d.Op(k)
+}
 
-// Ops lists the op kinds a task of primitive p may call.
-func Ops(p model.Primitive) []model.Kind { return slices.Clone(primitiveOps[p]) }
+// kindsOf lists primitive p's op kinds.
+func kindsOf(p model.Primitive) []model.Kind {
+	var ks []model.Kind
+	if d := model.Describe(p); d != nil {
+		for _, o := range d.Ops {
+			ks = append(ks, o.Kind)
+		}
+	}
+	return ks
+}
 
-// HasOp reports whether k is an op of primitive p.
-func HasOp(p model.Primitive, k model.Kind) bool { return slices.Contains(primitiveOps[p], k) }
+// anySpec returns the spec of op kind k in the first primitive that has
+// it: what is true of a kind whatever the primitive (its argument, whether
+// it answers a bool or an integer).
+func anySpec(k model.Kind) (model.OpSpec, bool) {
+	for _, p := range model.Primitives {
+		if o, ok := spec(p, k); ok {
+			return o, true
+		}
+	}
+	return model.OpSpec{}, false
+}
 
-// CondScoped reports whether k, in a condition scenario, is an op of one of
-// the Conditions (and so takes a cK. prefix) rather than of the shared Lock
-// or the shared counter.
-func CondScoped(k model.Kind) bool {
-	switch k {
-	case model.Wait, model.WaitFor, model.Notify, model.NotifyAll:
-		return true
+// scoped reports whether k is an op of one of several instances (a
+// Condition of those sharing a Lock: the cK. prefix) in some primitive.
+func scoped(k model.Kind) bool {
+	for _, p := range model.Primitives {
+		if o, ok := spec(p, k); ok && o.Scoped {
+			return true
+		}
 	}
 	return false
 }
 
-// TakesArg reports whether k is written with an integer argument.
-func TakesArg(k model.Kind) bool {
-	switch k {
-	case model.Notify, model.WaitFor, model.Add:
-		return true
-	}
-	return false
+// scopeParam is the parameter that counts a scenario's instances of a
+// scoped op (the Conditions sharing one Lock).
+const scopeParam = "conditions"
+
+// takesArg reports whether k is written with an integer argument.
+func takesArg(k model.Kind) bool {
+	o, _ := anySpec(k)
+	return o.Arg != ""
 }
 
 // argUsage names k's argument for messages: "a count: notify N".
 func argUsage(k model.Kind) string {
-	switch k {
-	case model.Notify:
-		return "a count: notify N"
-	case model.WaitFor:
-		return "a threshold: waitfor K"
-	case model.Add:
-		return "a delta: add N"
-	}
-	return ""
+	o, _ := anySpec(k)
+	return o.Arg
 }
 
 // shape is what a call of one op can end with.
@@ -66,30 +80,16 @@ type shape struct {
 }
 
 func shapeOf(p model.Primitive, k model.Kind) shape {
-	switch k {
-	case model.Acquire:
-		return shape{blocks: true, errs: []model.Err{model.OK, model.Cancelled}}
-	case model.Wait, model.WaitFor:
-		if p == model.Condition {
-			return shape{blocks: true, errs: []model.Err{model.OK, model.Cancelled, model.NotLocked}}
-		}
-		return shape{blocks: true, errs: []model.Err{model.OK, model.Cancelled}}
-	case model.TryAcquire, model.Locked, model.IsSet:
-		return shape{boolean: true}
-	case model.Value:
-		return shape{integer: true}
-	case model.Release:
-		switch p {
-		case model.Lock, model.Condition:
-			return shape{errs: []model.Err{model.OK, model.NotLocked}}
-		case model.BoundedSemaphore:
-			return shape{errs: []model.Err{model.OK, model.ReleasedTooOften}}
-		}
-		return shape{errs: []model.Err{model.OK}}
-	case model.Notify, model.NotifyAll:
-		return shape{errs: []model.Err{model.OK, model.NotLocked}}
+	o, _ := spec(p, k)
+	sh := shape{blocks: o.Blocking, boolean: o.Bool, integer: o.Int}
+	if !o.Bool && !o.Int {
+		sh.errs = append(sh.errs, model.OK)
 	}
-	return shape{errs: []model.Err{model.OK}} // set, clear, add
+	if o.Blocking {
+		sh.errs = append(sh.errs, model.Cancelled)
+	}
+	sh.errs = append(sh.errs, o.Errs...)
+	return sh
 }
 
 // allows reports whether a call of kind k on p can end with e.
@@ -128,7 +128,7 @@ func (sh shape) String() string {
 // blockingOps lists the ops of p that take a context (and so a "!").
 func blockingOps(p model.Primitive) []model.Kind {
 	var ks []model.Kind
-	for _, k := range primitiveOps[p] {
+	for _, k := range kindsOf(p) {
 		if (model.Op{Kind: k}).Blocking() {
 			ks = append(ks, k)
 		}
@@ -140,7 +140,7 @@ func blockingOps(p model.Primitive) []model.Kind {
 func kindList(ks []model.Kind) string {
 	s := make([]string, len(ks))
 	for i, k := range ks {
-		s[i] = k.String()
+		s[i] = string(k)
 	}
 	return strings.Join(s, ", ")
 }
@@ -149,7 +149,7 @@ func kindList(ks []model.Kind) string {
 func orList(ks []model.Kind) string {
 	s := make([]string, len(ks))
 	for i, k := range ks {
-		s[i] = k.String()
+		s[i] = string(k)
 	}
 	if len(s) <= 1 {
 		return strings.Join(s, "")
@@ -179,16 +179,16 @@ func dialectList() string {
 // than the first).
 func FormatOp(op model.Op, conditions int) string {
 	var b strings.Builder
-	if CondScoped(op.Kind) && (conditions > 1 || op.Cond != 0) {
+	if scoped(op.Kind) && (conditions > 1 || op.Cond != 0) {
 		b.WriteString("c")
 		b.WriteString(strconv.Itoa(op.Cond + 1))
 		b.WriteString(".")
 	}
-	b.WriteString(op.Kind.String())
+	b.WriteString(string(op.Kind))
 	if op.CtxDone {
 		b.WriteString("!")
 	}
-	if TakesArg(op.Kind) {
+	if takesArg(op.Kind) {
 		b.WriteString(" ")
 		b.WriteString(strconv.Itoa(op.Arg))
 	}
@@ -198,10 +198,10 @@ func FormatOp(op model.Op, conditions int) string {
 // conditions is how many Conditions prefixes are written for: 0 unless sc
 // is a condition scenario.
 func (s *Scenario) conditions() int {
-	if s == nil || s.Primitive != model.Condition {
+	if s == nil {
 		return 0
 	}
-	return s.Params.Conditions
+	return s.Params[scopeParam]
 }
 
 // OpString writes op as it appears in sc (with a cK. prefix when sc has

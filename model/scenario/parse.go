@@ -17,11 +17,9 @@ import (
 // Limits on numbers in a scenario. They keep the models small and the
 // arithmetic far from overflow; no meaningful scenario comes near them.
 const (
-	// MaxInt bounds the absolute value of every integer argument and of
-	// `value N`.
-	MaxInt = 1_000_000_000
-	// MaxConditions bounds `conditions N`.
-	MaxConditions = 100
+	// maxInt bounds the absolute value of every integer argument and of
+	// every parameter (each parameter has its own range too).
+	maxInt = 1_000_000_000
 	// maxErrors is how many errors Parse reports before it gives up.
 	maxErrors = 10
 )
@@ -96,7 +94,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	if file == "" {
 		file = "<input>"
 	}
-	p := &parser{file: file, s: &Scenario{File: file}, header: map[string]int{}, taskLine: map[string]int{}, taskIdx: map[string]int{}, broken: map[string]bool{}}
+	p := &parser{file: file, s: &Scenario{File: file}, header: map[string]int{}, taskLine: map[string]int{}, taskIdx: map[string]int{}, broken: map[string]bool{}, params: map[string]int{}}
 	p.run(src)
 	switch len(p.errs) {
 	case 0:
@@ -114,8 +112,7 @@ type parser struct {
 
 	line     int            // current line number, 1-based
 	header   map[string]int // header keyword -> line it was on
-	value    int            // the value line's N
-	conds    int            // the conditions line's N
+	params   map[string]int // the parameter lines' N, by key
 	ready    bool           // the header has been checked (at the first task line)
 	taskLine map[string]int // task name -> line it was declared on
 	taskIdx  map[string]int // task name -> index in s.Tasks
@@ -207,7 +204,7 @@ func commentText(line string) string {
 // broken to read the rest against).
 func (p *parser) statement(stmt string, fields []string) bool {
 	switch kw := fields[0]; kw {
-	case "primitive", "dialect", "value", "conditions", "target":
+	case "primitive", "dialect", "target":
 		p.headerLine(kw, fields)
 	case "task":
 		if p.stepping {
@@ -225,6 +222,10 @@ func (p *parser) statement(stmt string, fields []string) bool {
 		}
 		p.cancelStep(stmt, fields)
 	default:
+		if slices.Contains(paramKeys(), kw) {
+			p.headerLine(kw, fields)
+			return true
+		}
 		if !p.ready {
 			p.notHeader(fields[0])
 			return true
@@ -235,15 +236,20 @@ func (p *parser) statement(stmt string, fields []string) bool {
 }
 
 func (p *parser) notHeader(word string) {
-	p.errorf("unexpected %q before the task lines (want primitive, dialect, value, conditions, target or task NAME: op, ...)", word)
+	p.errorf("unexpected %q before the task lines (want primitive, dialect, %s, target or task NAME: op, ...)", word, strings.Join(paramKeys(), ", "))
 }
 
-var headerUsage = map[string]string{
-	"primitive":  "primitive P",
-	"dialect":    "dialect D",
-	"value":      "value N",
-	"conditions": "conditions N",
-	"target":     "target NAME",
+// headerUsage is how header line kw is written.
+func headerUsage(kw string) string {
+	switch kw {
+	case "primitive":
+		return "primitive P"
+	case "dialect":
+		return "dialect D"
+	case "target":
+		return "target NAME"
+	}
+	return kw + " N"
 }
 
 func (p *parser) headerLine(kw string, fields []string) {
@@ -257,7 +263,7 @@ func (p *parser) headerLine(kw string, fields []string) {
 	}
 	p.header[kw] = p.line
 	if len(fields) != 2 {
-		p.errorf("%s needs exactly one argument: %s", kw, headerUsage[kw])
+		p.errorf("%s needs exactly one argument: %s", kw, headerUsage(kw))
 		return
 	}
 	arg := fields[1]
@@ -274,48 +280,32 @@ func (p *parser) headerLine(kw string, fields []string) {
 			return
 		}
 		p.s.Dialect = model.Dialect(arg)
-	case "value":
-		n, ok := p.integer(arg, "value N")
-		if !ok {
-			return
-		}
-		if n < 0 {
-			p.errorf("value must be >= 0, got %d", n)
-			return
-		}
-		p.value = n
 	case "target":
 		if !validTarget(arg) {
 			p.errorf("target %q: want a name (a letter, then letters, digits, '_' or '-')", arg)
 			return
 		}
 		p.s.Target = arg
-	case "conditions":
-		n, ok := p.integer(arg, "conditions N")
-		if !ok {
-			return
+	default: // a parameter; its range is checked with the primitive's
+		if n, ok := p.integer(arg, kw+" N"); ok {
+			p.params[kw] = n
 		}
-		if n < 1 || n > MaxConditions {
-			p.errorf("conditions must be between 1 and %d, got %d", MaxConditions, n)
-			return
-		}
-		p.conds = n
 	}
 }
 
-// integer parses a decimal integer argument within ±MaxInt.
+// integer parses a decimal integer argument within ±maxInt.
 func (p *parser) integer(tok, usage string) (int, bool) {
 	n, err := strconv.Atoi(tok)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			p.errorf("%q is out of range (at most %d in absolute value)", tok, MaxInt)
+			p.errorf("%q is out of range (at most %d in absolute value)", tok, maxInt)
 		} else {
 			p.errorf("%q is not an integer (want %s)", tok, usage)
 		}
 		return 0, false
 	}
-	if n > MaxInt || n < -MaxInt {
-		p.errorf("%q is out of range (at most %d in absolute value)", tok, MaxInt)
+	if n > maxInt || n < -maxInt {
+		p.errorf("%q is out of range (at most %d in absolute value)", tok, maxInt)
 		return 0, false
 	}
 	return n, true
@@ -335,31 +325,98 @@ func (p *parser) finishHeader() bool {
 	if s.Dialect == "" {
 		s.Dialect = model.Go
 	}
-	isSem := s.Primitive == model.Semaphore || s.Primitive == model.BoundedSemaphore
-	if l, ok := p.header["value"]; ok && !isSem {
-		p.errorAt(l, "value is only for semaphore and boundedsemaphore, not %s", s.Primitive)
-	}
-	if l, ok := p.header["conditions"]; ok && s.Primitive != model.Condition {
-		p.errorAt(l, "conditions is only for condition, not %s", s.Primitive)
-	}
+	desc := model.Describe(s.Primitive)
 	s.Params = model.Params{}
-	if isSem {
-		s.Params.Value = 1
-		if _, ok := p.header["value"]; ok {
-			s.Params.Value = p.value
-		}
+	for _, x := range desc.Params {
+		s.Params[x.Key] = x.Default
 	}
-	if s.Primitive == model.Condition {
-		s.Params.Conditions = 1
-		if _, ok := p.header["conditions"]; ok {
-			s.Params.Conditions = p.conds
+	for _, kw := range paramKeys() {
+		l, given := p.header[kw]
+		n, ok := p.params[kw]
+		if !given || !ok {
+			continue
 		}
+		i := slices.IndexFunc(desc.Params, func(x model.Param) bool { return x.Key == kw })
+		if i < 0 {
+			p.errorAt(l, "%s is only for %s, not %s", kw, primitivesWith(kw), s.Primitive)
+			continue
+		}
+		if x := desc.Params[i]; n < x.Min || n > x.Max {
+			p.errorAt(l, "%s must be between %d and %d, got %d", kw, x.Min, x.Max, n)
+			continue
+		}
+		s.Params[kw] = n
 	}
 	return true
 }
 
+// paramKeys lists every primitive's parameter keys (header words), in the
+// registry's order.
+func paramKeys() []string {
+	var keys []string
+	for _, p := range model.Primitives {
+		for _, x := range model.Describe(p).Params {
+			if !slices.Contains(keys, x.Key) {
+				keys = append(keys, x.Key)
+			}
+		}
+	}
+	return keys
+}
+
+// primitivesWith writes the primitives that have parameter key: "semaphore
+// and boundedsemaphore".
+func primitivesWith(key string) string {
+	var ps []string
+	for _, p := range model.Primitives {
+		if slices.ContainsFunc(model.Describe(p).Params, func(x model.Param) bool { return x.Key == key }) {
+			ps = append(ps, string(p))
+		}
+	}
+	if len(ps) <= 1 {
+		return strings.Join(ps, "")
+	}
+	return strings.Join(ps[:len(ps)-1], ", ") + " and " + ps[len(ps)-1]
+}
+
+// errByName is the Err written name: "ok", "cancelled", "not-locked", ...
+func errByName(name string) (model.Err, bool) {
+	for _, e := range allErrs() {
+		if e.String() == name {
+			return e, true
+		}
+	}
+	return "", false
+}
+
+// errNames lists every outcome error's name.
+func errNames() []string {
+	var s []string
+	for _, e := range allErrs() {
+		s = append(s, e.String())
+	}
+	return s
+}
+
+// allErrs lists OK, Cancelled and every primitive's errors.
+func allErrs() []model.Err {
+	errs := []model.Err{model.OK, model.Cancelled}
+	for _, p := range model.Primitives {
+		for _, o := range model.Describe(p).Ops {
+			for _, e := range o.Errs {
+				if !slices.Contains(errs, e) {
+					errs = append(errs, e)
+				}
+			}
+		}
+	}
+	return errs
+}
+
 // reserved are the words a task may not be named: they start other lines.
-var reserved = []string{"task", "cancel", "primitive", "dialect", "value", "conditions", "sees", "target"}
+func reserved() []string {
+	return append([]string{"task", "cancel", "primitive", "dialect", "sees", "target"}, paramKeys()...)
+}
 
 // validName reports whether name is a letter followed by letters, digits
 // or '_' (ASCII).
@@ -396,7 +453,7 @@ func (p *parser) taskLineStmt(stmt string) {
 	case name == "":
 		p.errorf("task line needs a name: task NAME: op, op, ...")
 		return
-	case slices.Contains(reserved, name):
+	case slices.Contains(reserved(), name):
 		p.errorf("%q is a keyword and cannot name a task", name)
 		return
 	case !validName(name):
@@ -459,8 +516,8 @@ func (p *parser) parseOp(fields []string) (model.Op, int, string) {
 			return op, 0, fmt.Sprintf("bad prefix %q in %q (want cK. naming a Condition, as in c2.wait)", prefix+".", head)
 		}
 		k, err := strconv.Atoi(digits)
-		if err != nil || k > MaxConditions {
-			k = MaxConditions + 1
+		if err != nil || k > maxInt {
+			k = maxInt
 		}
 		op.Cond = k - 1
 	}
@@ -471,27 +528,28 @@ func (p *parser) parseOp(fields []string) (model.Op, int, string) {
 	if strings.Contains(name, "!") {
 		return op, 0, fmt.Sprintf("misplaced \"!\" in %q (it goes right after the op name, as in acquire!)", head)
 	}
-	kind, ok := model.KindByName(name)
-	if !ok || !HasOp(prim, kind) {
-		return op, 0, fmt.Sprintf("unknown op %q for %s (want %s)", name, prim, kindList(primitiveOps[prim]))
+	kind := model.Kind(name)
+	opSpec, ok := spec(prim, kind)
+	if !ok {
+		return op, 0, fmt.Sprintf("unknown op %q for %s (want %s)", name, prim, kindList(kindsOf(prim)))
 	}
 	op.Kind = kind
 	if prefix != "" {
 		switch {
-		case prim != model.Condition:
+		case !slices.ContainsFunc(model.Describe(prim).Ops, func(o model.OpSpec) bool { return o.Scoped }):
 			return op, 0, fmt.Sprintf("%s: cK. prefixes are for condition scenarios only (this one is %s)", head, prim)
-		case !CondScoped(kind):
+		case !opSpec.Scoped:
 			return op, 0, fmt.Sprintf("%s: %s is not an op of one Condition (only wait, waitfor, notify and notifyall take a cK. prefix)", head, kind)
 		case op.Cond < 0:
 			return op, 0, fmt.Sprintf("%s: Conditions are numbered from 1", head)
-		case op.Cond >= p.s.Params.Conditions:
-			return op, 0, fmt.Sprintf("%s: the scenario has %s", head, plural(p.s.Params.Conditions, "condition"))
+		case op.Cond >= p.s.Params[scopeParam]:
+			return op, 0, fmt.Sprintf("%s: the scenario has %s", head, plural(p.s.Params[scopeParam], "condition"))
 		}
 	}
 	if op.CtxDone && !op.Blocking() {
 		return op, 0, fmt.Sprintf("%s!: only calls that take a context can start cancelled (in a %s scenario: %s)", kind, prim, orList(blockingOps(prim)))
 	}
-	if !TakesArg(kind) {
+	if !takesArg(kind) {
 		if len(fields) > 1 && looksNumeric(fields[1]) {
 			return op, 0, fmt.Sprintf("op %s takes no argument", kind)
 		}
@@ -515,11 +573,11 @@ func (p *parser) parseOp(fields []string) (model.Op, int, string) {
 		return op, 0, fmt.Sprintf("op %s needs %s, got %q", kind, usage, arg)
 	}
 	n, err := strconv.Atoi(arg)
-	if err != nil || n > MaxInt || n < -MaxInt {
+	if err != nil || n > maxInt || n < -maxInt {
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			return op, 0, fmt.Sprintf("op %s needs %s, got %q", kind, usage, arg)
 		}
-		return op, 0, fmt.Sprintf("%s %s: out of range (at most %d in absolute value)", kind, arg, MaxInt)
+		return op, 0, fmt.Sprintf("%s %s: out of range (at most %d in absolute value)", kind, arg, maxInt)
 	}
 	op.Arg = n
 	return op, 2, ""
@@ -712,13 +770,13 @@ func (p *parser) expect(tok string) (Expect, bool) {
 	case "true", "false":
 		return Expect{Kind: ExpectBool, Bool: tok == "true"}, true
 	}
-	if e, ok := model.ErrByName(tok); ok {
+	if e, ok := errByName(tok); ok {
 		return Expect{Kind: ExpectErr, Err: e}, true
 	}
 	if looksNumeric(tok) {
 		n, ok := p.integer(tok, "an integer")
 		return Expect{Kind: ExpectInt, Int: n}, ok
 	}
-	p.errorf("unknown outcome %q (want blocks, ok, cancelled, not-locked, released-too-often, true, false or an integer)", tok)
+	p.errorf("unknown outcome %q (want blocks, %s, true, false or an integer)", tok, strings.Join(errNames(), ", "))
 	return Expect{}, false
 }

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -41,7 +42,7 @@ N locked -> true|false
 		Comment:   []string{"C1 (gh-112202): notify(1), then the notified waiter is cancelled.", "", " indented text", "", "after a blank line"},
 		Primitive: model.Condition,
 		Dialect:   model.Go,
-		Params:    model.Params{Conditions: 2},
+		Params:    model.Params{"conditions": 2},
 		Tasks: []Task{
 			{Name: "W1", Line: 9, Ops: []model.Op{{Kind: model.Acquire}, {Kind: model.Wait, Cond: 1, CtxDone: true}, {Kind: model.Release}}},
 			{Name: "N", Line: 10, Ops: []model.Op{{Kind: model.Acquire}, {Kind: model.Notify, Arg: -3}, {Kind: model.NotifyAll}, {Kind: model.Add, Arg: 4}, {Kind: model.WaitFor, Cond: 1, Arg: 5}, {Kind: model.Locked}, {Kind: model.TryAcquire}}},
@@ -94,9 +95,9 @@ func TestParseDefaults(t *testing.T) {
 		canon  string
 	}{
 		{"primitive lock\ntask A: acquire\nA acquire", model.Params{}, "primitive lock\n\ntask A: acquire\n\nA acquire\n"},
-		{"primitive semaphore\ntask A: value\nA value -> 1", model.Params{Value: 1}, "primitive semaphore\nvalue 1\n\ntask A: value\n\nA value -> 1\n"},
-		{"value 0\nprimitive boundedsemaphore\ndialect go\ntask A: release\nA release -> released-too-often", model.Params{Value: 0}, "primitive boundedsemaphore\nvalue 0\n\ntask A: release\n\nA release -> released-too-often\n"},
-		{"primitive condition\nconditions 1\ndialect asyncio-3.13\ntask A: c1.wait\nA wait", model.Params{Conditions: 1}, "primitive condition\ndialect asyncio-3.13\n\ntask A: wait\n\nA wait\n"},
+		{"primitive semaphore\ntask A: value\nA value -> 1", model.Params{"value": 1}, "primitive semaphore\n\ntask A: value\n\nA value -> 1\n"},
+		{"value 0\nprimitive boundedsemaphore\ndialect go\ntask A: release\nA release -> released-too-often", model.Params{"value": 0}, "primitive boundedsemaphore\nvalue 0\n\ntask A: release\n\nA release -> released-too-often\n"},
+		{"primitive condition\nconditions 1\ndialect asyncio-3.13\ntask A: c1.wait\nA wait", model.Params{"conditions": 1}, "primitive condition\ndialect asyncio-3.13\n\ntask A: wait\n\nA wait\n"},
 		{"\ufeff\r\n\r\nprimitive event\r\ntask A: isset, wait!\r\nA isset -> false\r\nA wait! -> cancelled\r\n", model.Params{}, "primitive event\n\ntask A: isset, wait!\n\nA isset -> false\nA wait! -> cancelled\n"},
 	} {
 		s, err := Parse("d.scn", []byte(tc.src))
@@ -104,7 +105,7 @@ func TestParseDefaults(t *testing.T) {
 			t.Errorf("%q: %v", tc.src, err)
 			continue
 		}
-		if s.Params != tc.params {
+		if !maps.Equal(s.Params, tc.params) {
 			t.Errorf("%q: params %+v, want %+v", tc.src, s.Params, tc.params)
 		}
 		if s.Dialect == "" {
@@ -137,13 +138,13 @@ func TestParseBad(t *testing.T) {
 		{"primitive lock event\n", "x.scn:1: primitive needs exactly one argument: primitive P"},
 		{"primitive lock\nprimitive lock\n" + "task A: acquire\nA acquire", "x.scn:2: duplicate primitive line (first at line 1)"},
 		{"primitive lock\ndialect asyncio-3.12\ntask A: acquire\nA acquire", "x.scn:2: unknown dialect \"asyncio-3.12\" (want go, asyncio-3.11, asyncio-3.13)"},
-		{"primitive semaphore\nvalue -1\ntask A: acquire\nA acquire", "x.scn:2: value must be >= 0, got -1"},
+		{"primitive semaphore\nvalue -1\ntask A: acquire\nA acquire", "x.scn:2: value must be between 0 and 1000000000, got -1"},
 		{"primitive semaphore\nvalue x\ntask A: acquire\nA acquire", "x.scn:2: \"x\" is not an integer (want value N)"},
 		{"primitive semaphore\nvalue 99999999999999999999\ntask A: acquire\nA acquire", "x.scn:2: \"99999999999999999999\" is out of range (at most 1000000000 in absolute value)"},
 		{"primitive condition\nconditions 0\ntask A: acquire\nA acquire", "x.scn:2: conditions must be between 1 and 100, got 0"},
 		{"primitive lock\nvalue 2\ntask A: acquire\nA acquire", "x.scn:2: value is only for semaphore and boundedsemaphore, not lock"},
 		{"conditions 2\nprimitive semaphore\ntask A: acquire\nA acquire", "x.scn:1: conditions is only for condition, not semaphore"},
-		{"primitve lock\n", "x.scn:1: unexpected \"primitve\" before the task lines (want primitive, dialect, value, conditions, target or task NAME: op, ...)"},
+		{"primitve lock\n", "x.scn:1: unexpected \"primitve\" before the task lines (want primitive, dialect, conditions, value, target or task NAME: op, ...)"},
 		{lock + "dialect go\nA acquire", "x.scn:4: dialect line after the task lines (header lines come first)"},
 		// task lines
 		{"primitive lock\ntask A acquire\n", "x.scn:2: task line needs a colon: task NAME: op, op, ..."},

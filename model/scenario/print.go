@@ -10,8 +10,8 @@ import (
 )
 
 // Print writes s in canonical form: the leading comment block ("# " lines),
-// the header (primitive; dialect unless go; value for semaphores;
-// conditions when more than one), a blank line, the task lines, a blank
+// the header (primitive; dialect unless go; each parameter that differs
+// from its default), a blank line, the task lines, a blank
 // line, the steps. Parse(Print(s)) equals s except for File and Line, for
 // any s that Parse could have produced.
 func Print(s *Scenario) []byte {
@@ -37,16 +37,14 @@ func Print(s *Scenario) []byte {
 		b.WriteString(string(s.Dialect))
 		b.WriteString("\n")
 	}
-	switch s.Primitive {
-	case model.Semaphore, model.BoundedSemaphore:
-		b.WriteString("value ")
-		b.WriteString(strconv.Itoa(s.Params.Value))
-		b.WriteString("\n")
-	case model.Condition:
-		if s.Params.Conditions > 1 {
-			b.WriteString("conditions ")
-			b.WriteString(strconv.Itoa(s.Params.Conditions))
-			b.WriteString("\n")
+	if d := model.Describe(s.Primitive); d != nil {
+		for _, x := range d.Params {
+			if v, ok := s.Params[x.Key]; ok && v != x.Default {
+				b.WriteString(x.Key)
+				b.WriteString(" ")
+				b.WriteString(strconv.Itoa(v))
+				b.WriteString("\n")
+			}
 		}
 	}
 	if s.Target != "" {

@@ -56,11 +56,9 @@ func genScenario(t *rapid.T) *Scenario {
 		Primitive: rapid.SampledFrom(model.Primitives).Draw(t, "primitive"),
 		Dialect:   rapid.SampledFrom(model.Dialects).Draw(t, "dialect"),
 	}
-	switch s.Primitive {
-	case model.Semaphore, model.BoundedSemaphore:
-		s.Params.Value = rapid.OneOf(rapid.IntRange(0, 5), rapid.IntRange(0, MaxInt)).Draw(t, "value")
-	case model.Condition:
-		s.Params.Conditions = rapid.OneOf(rapid.IntRange(1, 3), rapid.IntRange(1, MaxConditions)).Draw(t, "conditions")
+	s.Params = model.Params{}
+	for _, x := range model.Describe(s.Primitive).Params {
+		s.Params[x.Key] = rapid.OneOf(rapid.IntRange(x.Min, x.Min+4), rapid.IntRange(x.Min, x.Max)).Draw(t, x.Key)
 	}
 	comment := rapid.SliceOfN(rapid.StringMatching(`[ -~\t]{0,30}`), 0, 4).Draw(t, "comment")
 	for _, c := range comment {
@@ -73,19 +71,19 @@ func genScenario(t *rapid.T) *Scenario {
 		s.Target = rapid.StringMatching(`[a-z][a-z0-9_-]{0,10}`).Draw(t, "target")
 	}
 	names := rapid.SliceOfNDistinct(
-		rapid.StringMatching(`[A-Za-z][A-Za-z0-9_]{0,5}`).Filter(func(n string) bool { return !slices.Contains(reserved, n) }),
+		rapid.StringMatching(`[A-Za-z][A-Za-z0-9_]{0,5}`).Filter(func(n string) bool { return !slices.Contains(reserved(), n) }),
 		1, 4, rapid.ID[string]).Draw(t, "names")
-	kinds := primitiveOps[s.Primitive]
+	kinds := kindsOf(s.Primitive)
 	for _, name := range names {
 		task := Task{Name: name}
 		n := rapid.IntRange(1, 5).Draw(t, "nops")
 		for range n {
 			op := model.Op{Kind: rapid.SampledFrom(kinds).Draw(t, "kind")}
-			if CondScoped(op.Kind) && s.Primitive == model.Condition {
-				op.Cond = rapid.IntRange(0, s.Params.Conditions-1).Draw(t, "cond")
+			if scoped(op.Kind) && s.Primitive == model.Condition {
+				op.Cond = rapid.IntRange(0, s.Params["conditions"]-1).Draw(t, "cond")
 			}
-			if TakesArg(op.Kind) {
-				op.Arg = rapid.OneOf(rapid.IntRange(-3, 10), rapid.IntRange(-MaxInt, MaxInt)).Draw(t, "arg")
+			if takesArg(op.Kind) {
+				op.Arg = rapid.OneOf(rapid.IntRange(-3, 10), rapid.IntRange(-maxInt, maxInt)).Draw(t, "arg")
 			}
 			if op.Blocking() {
 				op.CtxDone = rapid.Bool().Draw(t, "ctxdone")

@@ -127,10 +127,10 @@ func Outcome(op model.Op, done bool, res model.Result) Expect {
 	case res.Err != model.OK:
 		return Expect{Kind: ExpectErr, Err: res.Err}
 	}
-	switch op.Kind {
-	case model.TryAcquire, model.Locked, model.IsSet:
+	switch o, _ := anySpec(op.Kind); {
+	case o.Bool:
 		return Expect{Kind: ExpectBool, Bool: res.Bool}
-	case model.Value:
+	case o.Int:
 		return Expect{Kind: ExpectInt, Int: res.Int}
 	}
 	return Expect{Kind: ExpectErr, Err: model.OK}

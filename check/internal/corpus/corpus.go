@@ -15,7 +15,7 @@ import (
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/check/internal/mutants"
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 )
@@ -39,7 +39,7 @@ func (r *Result) Fails() bool { return r.Failure != nil }
 // implementation, anything else a mutant.
 func TargetOf(sc *scenario.Scenario) (harness.Target, error) {
 	if sc.Target == "" || sc.Target == "impl" {
-		return targets.Builtin(sc.Primitive)
+		return prims.Builtin(sc.Primitive)
 	}
 	m, ok := mutants.ByName(sc.Target)
 	if !ok {
@@ -58,7 +58,7 @@ func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := judge.Input{Primitive: sc.Primitive, Dialect: sc.Dialect, Params: sc.Params, Tasks: len(sc.Tasks), History: ex.History}
+	in := judge.Input{Primitive: sc.Primitive, Dialect: sc.Dialect, Params: sc.Params, Tasks: len(sc.Tasks), History: ex.History, Invariants: prims.InvariantOf(sc.Primitive)}
 	for _, t := range sc.Tasks {
 		in.Names = append(in.Names, t.Name)
 	}

@@ -19,7 +19,7 @@ import (
 // predicate waiter, a producer), with a cancel on the waiter's wait.
 var condition12 = explore.Program{
 	Primitive: model.Condition,
-	Params:    model.Params{Conditions: 1},
+	Params:    model.Params{"conditions": 1},
 	Tasks: []scenario.Task{
 		task("T1", op(model.Acquire), op(model.Wait), op(model.Release), op(model.Locked)),
 		task("T2", op(model.Acquire), model.Op{Kind: model.WaitFor, Arg: 1}, op(model.Release), op(model.TryAcquire)),

@@ -9,8 +9,8 @@ import (
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/judge"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
-	"github.com/syncheck/syncheck/check/internal/targets"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 )
@@ -19,7 +19,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func builtin(t testing.TB, p model.Primitive) harness.Target {
 	t.Helper()
-	tg, err := targets.Builtin(p)
+	tg, err := prims.Builtin(p)
 	if err != nil {
 		t.Fatal(err)
 	}

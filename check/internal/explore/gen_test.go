@@ -55,23 +55,23 @@ func TestGenShapes(t *testing.T) {
 						t.Fatalf("seed %d: task %s has %d calls", seed, tk.Name, len(tk.Ops))
 					}
 					for _, op := range tk.Ops {
-						seen[op.Kind.String()]++
+						seen[string(op.Kind)]++
 						if op.CtxDone {
 							seen["done context"]++
 						}
 					}
 				}
-				if prog.Params.Conditions > 1 {
+				if prog.Params["conditions"] > 1 {
 					seen["several conditions"]++
 				}
 				if p == model.Semaphore || p == model.BoundedSemaphore {
-					seen[fmtValue(prog.Params.Value)]++
+					seen[fmtValue(prog.Params["value"])]++
 				}
 			}
 			t.Logf("%v", seen)
 			want := []string{"1 task", "2 tasks", "3 tasks", "4 tasks", "cancel on a blocking call", "cancel on another call", "done context"}
-			for _, k := range model.Ops(p) {
-				want = append(want, k.String())
+			for _, o := range model.Describe(p).Ops {
+				want = append(want, string(o.Kind))
 			}
 			switch p {
 			case model.Condition:

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
@@ -57,10 +58,14 @@ func (p *Program) Validate() error {
 	if len(p.Tasks) == 0 {
 		return fmt.Errorf("program has no tasks")
 	}
-	conds := max(p.Params.Conditions, 1)
+	desc := model.Describe(p.Primitive)
+	if desc == nil {
+		return fmt.Errorf("unknown primitive %q", p.Primitive)
+	}
+	conds := max(p.Params[scopeParam], 1)
 	for i, t := range p.Tasks {
 		for j, op := range t.Ops {
-			if !scenario.HasOp(p.Primitive, op.Kind) {
+			if _, ok := desc.Op(op.Kind); !ok {
 				return fmt.Errorf("task %s call %d: %s is not an op of %s", t.Name, j, op.Kind, p.Primitive)
 			}
 			if op.Cond < 0 || op.Cond >= conds {
@@ -83,8 +88,8 @@ func (p *Program) Validate() error {
 // task lines), for printing in the scenario language.
 func (p *Program) Scenario() *scenario.Scenario {
 	sc := &scenario.Scenario{Primitive: p.Primitive, Dialect: model.Go, Params: p.Params}
-	if p.Primitive == model.Condition && sc.Params.Conditions < 1 {
-		sc.Params.Conditions = 1
+	if p.Primitive == model.Condition && sc.Params["conditions"] < 1 {
+		sc.Params["conditions"] = 1
 	}
 	for _, t := range p.Tasks {
 		sc.Tasks = append(sc.Tasks, scenario.Task{Name: t.Name, Ops: append([]model.Op(nil), t.Ops...)})
@@ -103,7 +108,7 @@ func (p *Program) CancelString(i int) string {
 }
 
 func (p *Program) opString(op model.Op) string {
-	return scenario.FormatOp(op, max(p.Params.Conditions, 1))
+	return scenario.FormatOp(op, max(p.Params["conditions"], 1))
 }
 
 // String writes the program in the scenario language's header and task
@@ -128,17 +133,12 @@ type GenConfig struct {
 	// Ops lists the op kinds programs may call (nil: every op of the
 	// primitive; Run and Property take the target's).
 	Ops []model.Kind
-	// MaxOps bounds the calls of one task (default 4; 6 for Condition, whose
-	// usual patterns take three calls).
+	// MaxOps bounds the calls of one task (default: the primitive's
+	// descriptor's, else 4).
 	MaxOps int
 	// MaxCancels bounds the cancels placed on one task's calls (default 2;
 	// negative: none).
 	MaxCancels int
-	// MaxConditions bounds the Conditions sharing the Lock of a Condition
-	// program (default 2).
-	MaxConditions int
-	// MaxValue bounds a semaphore's initial value (default 2).
-	MaxValue int
 	// CtxDoneOneIn: about one blocking call in CtxDoneOneIn starts with its
 	// context already cancelled (G2; default 16; negative: never).
 	CtxDoneOneIn int
@@ -150,8 +150,8 @@ func (c GenConfig) withDefaults(p model.Primitive) GenConfig {
 	}
 	if c.MaxOps <= 0 {
 		c.MaxOps = 4
-		if p == model.Condition {
-			c.MaxOps = 6
+		if d := prims.Lookup(p); d != nil && d.MaxOps > 0 {
+			c.MaxOps = d.MaxOps
 		}
 	}
 	switch {
@@ -159,12 +159,6 @@ func (c GenConfig) withDefaults(p model.Primitive) GenConfig {
 		c.MaxCancels = 2
 	case c.MaxCancels < 0:
 		c.MaxCancels = 0
-	}
-	if c.MaxConditions <= 0 {
-		c.MaxConditions = 2
-	}
-	if c.MaxValue <= 0 {
-		c.MaxValue = 2
 	}
 	switch {
 	case c.CtxDoneOneIn == 0:
@@ -184,85 +178,11 @@ func Gen(p model.Primitive, cfg GenConfig) func(src scheduler.Source) Program {
 	return g.draw
 }
 
-// fragment is a pattern of calls a user writes, with holes for arguments.
-type fragment struct {
-	weight int
-	ops    []model.Op // Arg < 0: drawn (notify n, waitfor k, add n)
-}
-
-func ops(ks ...model.Kind) []model.Op {
-	out := make([]model.Op, len(ks))
-	for i, k := range ks {
-		out[i] = model.Op{Kind: k}
-		switch k {
-		case model.Notify, model.WaitFor, model.Add:
-			out[i].Arg = -1
-		}
-	}
-	return out
-}
-
-// fragments lists each primitive's patterns, weighted toward meaningful
-// programs: balanced acquire/release pairs mostly, misuse now and then.
-// (The generator sorts them shortest first, for shrinking.)
-func fragments(p model.Primitive) []fragment {
-	const (
-		acq = model.Acquire
-		try = model.TryAcquire
-		rel = model.Release
-		lkd = model.Locked
-	)
-	switch p {
-	case model.Lock:
-		return []fragment{
-			{8, ops(acq, rel)},
-			{2, ops(acq)},
-			{1, ops(rel)},
-			{2, ops(try)},
-			{1, ops(lkd)},
-		}
-	case model.Semaphore, model.BoundedSemaphore:
-		return []fragment{
-			{8, ops(acq, rel)},
-			{2, ops(acq)},
-			{3, ops(rel)},
-			{2, ops(try)},
-			{1, ops(model.Value)},
-			{1, ops(lkd)},
-		}
-	case model.Event:
-		return []fragment{
-			{6, ops(model.Wait)},
-			{4, ops(model.Set)},
-			{2, ops(model.Clear)},
-			{1, ops(model.IsSet)},
-		}
-	case model.Condition:
-		return []fragment{
-			{16, ops(acq, model.Wait, rel)},
-			{10, ops(acq, model.Notify, rel)},
-			{3, ops(acq, model.NotifyAll, rel)},
-			{4, ops(acq, model.WaitFor, rel)},
-			{2, ops(acq, model.Add, model.NotifyAll, rel)},
-			{2, ops(acq, model.Add, model.Notify, rel)},
-			{3, ops(acq, model.Notify, model.Notify, rel)},
-			{1, ops(acq, model.Add, rel)},
-			{1, ops(model.Add)},
-			{2, ops(acq)},
-			{2, ops(rel)},
-			{1, ops(try)},
-			{2, ops(model.Wait)},
-			{2, ops(model.Notify)},
-			{1, ops(lkd)},
-		}
-	}
-	return nil
-}
-
 type generator struct {
 	p     model.Primitive
 	cfg   GenConfig
-	frags []fragment
+	desc  *prims.Descriptor
+	frags []prims.Fragment
 	total int
 }
 
@@ -276,15 +196,18 @@ type taskDraw struct {
 
 func newGenerator(p model.Primitive, cfg GenConfig) *generator {
 	cfg = cfg.withDefaults(p)
-	g := &generator{p: p, cfg: cfg}
-	// Shortest first: rapid shrinks a fragment's index toward 0, so toward
-	// fewer calls.
-	frags := fragments(p)
-	slices.SortStableFunc(frags, func(a, b fragment) int { return len(a.ops) - len(b.ops) })
+	g := &generator{p: p, cfg: cfg, desc: prims.Lookup(p)}
+	if g.desc == nil {
+		panic(fmt.Sprintf("explore: primitive %q has no check-side descriptor", p))
+	}
+	// Shortest first: shrinking lowers a fragment's draw toward 0, so
+	// toward fewer calls.
+	frags := slices.Clone(g.desc.Fragments)
+	slices.SortStableFunc(frags, func(a, b prims.Fragment) int { return len(a.Ops) - len(b.Ops) })
 	for _, f := range frags {
-		if len(f.ops) <= cfg.MaxOps && supports(cfg.Ops, f.ops) {
+		if len(f.Ops) <= cfg.MaxOps && supports(cfg.Ops, f.Ops) {
 			g.frags = append(g.frags, f)
-			g.total += f.weight
+			g.total += f.Weight
 		}
 	}
 	if len(g.frags) == 0 {
@@ -346,30 +269,29 @@ func (g *generator) drawTask(src scheduler.Source, conds int) taskDraw {
 
 func (g *generator) drawFragment(src scheduler.Source, conds int) []model.Op {
 	roll := src.Intn(g.total)
-	var f fragment
+	var f prims.Fragment
 	for _, f = range g.frags {
-		if roll < f.weight {
+		if roll < f.Weight {
 			break
 		}
-		roll -= f.weight
+		roll -= f.Weight
 	}
 	cond := 0
-	if conds > 1 && hasCondScoped(f.ops) {
+	if conds > 1 && slices.ContainsFunc(f.Ops, g.scoped) {
 		cond = src.Intn(conds)
 	}
-	out := make([]model.Op, len(f.ops))
-	for i, op := range f.ops {
-		if scenario.CondScoped(op.Kind) {
+	out := make([]model.Op, len(f.Ops))
+	for i, op := range f.Ops {
+		if g.scoped(op) {
 			op.Cond = cond
 		}
-		switch op.Kind {
-		case model.Notify:
-			// 1 first (what shrinking goes to), then 2, then 0 (wakes nobody).
-			op.Arg = [...]int{1, 2, 0}[src.Intn(3)]
-		case model.WaitFor:
-			op.Arg = 1 + src.Intn(2)
-		case model.Add:
-			op.Arg = 1 + src.Intn(2)
+		if op.Arg < 0 {
+			// The first value is what shrinking goes to.
+			args := g.desc.Args[op.Kind]
+			if len(args) == 0 {
+				args = defaultArgs
+			}
+			op.Arg = args[src.Intn(len(args))]
 		}
 		if op.Blocking() && g.cfg.CtxDoneOneIn > 1 {
 			op.CtxDone = src.Intn(g.cfg.CtxDoneOneIn) == g.cfg.CtxDoneOneIn-1
@@ -386,28 +308,28 @@ func small(src scheduler.Source, n int) int {
 	return min(src.Intn(n), src.Intn(n))
 }
 
-func hasCondScoped(ops []model.Op) bool {
-	for _, op := range ops {
-		if scenario.CondScoped(op.Kind) {
-			return true
-		}
-	}
-	return false
+// scopeParam counts the instances of a scoped op (the Conditions sharing
+// one Lock); 1 when the primitive has none.
+const scopeParam = "conditions"
+
+// defaultArgs are the arguments an op's Arg < 0 is drawn from when its
+// descriptor names none.
+var defaultArgs = []int{1, 2}
+
+// scoped reports whether op is on one of several instances (a Condition of
+// those sharing one Lock).
+func (g *generator) scoped(op model.Op) bool {
+	o, _ := model.Describe(g.p).Op(op.Kind)
+	return o.Scoped
 }
 
 func (g *generator) draw(src scheduler.Source) Program {
 	prog := Program{Primitive: g.p}
-	conds := 1
-	switch g.p {
-	case model.Semaphore, model.BoundedSemaphore:
-		// Shrinks toward 0: no permit to take before the interesting part.
-		prog.Params.Value = src.Intn(g.cfg.MaxValue + 1)
-	case model.Condition:
-		if g.cfg.MaxConditions > 1 && src.Intn(4) == 3 {
-			conds = 2 + src.Intn(g.cfg.MaxConditions-1)
-		}
-		prog.Params.Conditions = conds
+	prog.Params = model.Params{}
+	for _, x := range g.desc.Params {
+		prog.Params[x.Key] = x.Lo + small(src, x.Hi-x.Lo+1)
 	}
+	conds := max(prog.Params[scopeParam], 1)
 	tds := make([]taskDraw, 1+small(src, g.cfg.MaxTasks))
 	for i := range tds {
 		tds[i] = g.drawTask(src, conds)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/judge"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 )
@@ -125,10 +126,12 @@ func checkExecution(cfg *Config, ex *Execution, names []string) (f *Failure, inc
 		Primitive: ex.Program.Primitive,
 		Dialect:   cfg.Dialect,
 		Params:    ex.Program.Params,
-		Tasks:     len(ex.Program.Tasks),
-		Names:     names,
-		History:   ex.History,
-		Quiescent: o.Verdict == scheduler.Quiescent,
+		// The primitive's history invariants (its check-side descriptor).
+		Invariants: prims.InvariantOf(ex.Program.Primitive),
+		Tasks:      len(ex.Program.Tasks),
+		Names:      names,
+		History:    ex.History,
+		Quiescent:  o.Verdict == scheduler.Quiescent,
 		// Parks: where each blocking call first parked (registration
 		// points, for the Fairness judge).
 		Parks:      ex.Parks,

@@ -2,8 +2,10 @@ package explore
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
@@ -173,11 +175,17 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 			out = append(out, candidate{withoutTask(prog, i), scheduleWithoutTask(c.Schedule, prog, i), false})
 		}
 	}
-	// Two tasks merged into one: task i's calls after task j's, or before.
+	// Two tasks merged into one: task i's calls after task j's, before
+	// them, or anywhere in between (a waiter's wait moved into the task
+	// that notifies, after its notify).
 	for i := range prog.Tasks {
 		for j := range prog.Tasks {
-			if i != j {
-				out = append(out, merged(c, i, j, false), merged(c, i, j, true))
+			if i == j {
+				continue
+			}
+			out = append(out, merged(c, i, j, len(prog.Tasks[j].Ops)), merged(c, i, j, 0))
+			for at := 1; at < len(prog.Tasks[j].Ops); at++ {
+				out = append(out, merged(c, i, j, at))
 			}
 		}
 	}
@@ -228,39 +236,35 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 			}
 		}
 	}
-	switch prog.Primitive {
-	case model.Semaphore, model.BoundedSemaphore:
-		for v := prog.Params.Value - 1; v >= 0; v-- {
-			q := clone(prog)
-			q.Params.Value = v
-			out = append(out, candidate{q, c.Schedule, false})
-		}
-		// A permit given from the start instead of a release, or one fewer
-		// and an acquire less.
-		for i, t := range prog.Tasks {
-			for j, op := range t.Ops {
-				dv := 0
-				switch {
-				case op.Kind == model.Release && prog.Params.Value < 3:
-					dv = 1
-				case (op.Kind == model.Acquire || op.Kind == model.TryAcquire) && prog.Params.Value > 0:
-					dv = -1
-				default:
-					continue
+	// Each parameter lowered toward its generation bound (a candidate
+	// that no longer fits the program, a Condition still named, fails
+	// Validate and is passed over), and the calls it trades for (a
+	// Semaphore: a permit given from the start instead of a release, or one
+	// fewer and an acquire less).
+	if d := prims.Lookup(prog.Primitive); d != nil {
+		for _, x := range d.Params {
+			cur := prog.Params[x.Key]
+			for v := cur - 1; v >= x.Lo; v-- {
+				q := clone(prog)
+				q.Params[x.Key] = v
+				if q.Validate() == nil {
+					out = append(out, candidate{q, c.Schedule, false})
 				}
-				q, remap := withoutCall(prog, i, j)
-				if len(q.Tasks[i].Ops) == 0 {
-					continue
-				}
-				q.Params.Value += dv
-				out = append(out, candidate{q, remapCancels(c.Schedule, remap), false})
 			}
-		}
-	case model.Condition:
-		if n := prog.Params.Conditions; n > 1 && !usesCondition(prog, n-1) {
-			q := clone(prog)
-			q.Params.Conditions = n - 1
-			out = append(out, candidate{q, c.Schedule, false})
+			for i, t := range prog.Tasks {
+				for j, op := range t.Ops {
+					dv, ok := x.Trades[op.Kind]
+					if !ok || cur+dv < x.Lo || cur+dv > x.Hi+1 {
+						continue
+					}
+					q, remap := withoutCall(prog, i, j)
+					if len(q.Tasks[i].Ops) == 0 {
+						continue
+					}
+					q.Params[x.Key] += dv
+					out = append(out, candidate{q, remapCancels(c.Schedule, remap), false})
+				}
+			}
 		}
 	}
 	// Lateral moves: one call replaced by another op, worth it only if the
@@ -269,16 +273,17 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 	if c.Preemptions > 0 && c.Ops() <= lateralOps {
 		for i, t := range prog.Tasks {
 			for j, op := range t.Ops {
-				for _, k := range scenario.Ops(prog.Primitive) {
+				for _, spec := range model.Describe(prog.Primitive).Ops {
+					k := spec.Kind
 					if k == op.Kind || !target.Supports(k) {
 						continue
 					}
 					q := clone(prog)
 					o := model.Op{Kind: k, Cond: op.Cond}
-					if scenario.TakesArg(k) {
+					if spec.Arg != "" {
 						o.Arg = 1
 					}
-					if !scenario.CondScoped(k) {
+					if !spec.Scoped {
 						o.Cond = 0
 					}
 					q.Tasks[i].Ops[j] = o
@@ -290,26 +295,22 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 	return out
 }
 
-// merged is c's program with task i's calls moved into task j (before
-// task j's own when first), and its schedule with task i's steps taken by
-// task j.
-func merged(c *Counterexample, i, j int, first bool) candidate {
+// merged is c's program with task i's calls moved into task j, inserted
+// before task j's call at (at == len: after them all), and its schedule
+// with task i's steps taken by task j.
+func merged(c *Counterexample, i, j, at int) candidate {
 	prog := &c.Program
 	q := clone(prog)
 	ti, tj := prog.Tasks[i].Ops, prog.Tasks[j].Ops
-	shiftI, shiftJ := len(tj), 0
-	if first {
-		q.Tasks[j].Ops = append(append([]model.Op(nil), ti...), tj...)
-		shiftI, shiftJ = 0, len(ti)
-	} else {
-		q.Tasks[j].Ops = append(append([]model.Op(nil), tj...), ti...)
-	}
+	ops := append([]model.Op(nil), tj[:at]...)
+	ops = append(ops, ti...)
+	q.Tasks[j].Ops = append(ops, tj[at:]...)
 	for k, x := range prog.Cancels {
-		switch x.Task {
-		case i:
-			q.Cancels[k] = Cancel{Task: j, Call: x.Call + shiftI}
-		case j:
-			q.Cancels[k] = Cancel{Task: j, Call: x.Call + shiftJ}
+		switch {
+		case x.Task == i:
+			q.Cancels[k] = Cancel{Task: j, Call: x.Call + at}
+		case x.Task == j && x.Call >= at:
+			q.Cancels[k] = Cancel{Task: j, Call: x.Call + len(ti)}
 		}
 	}
 	sched := make(Schedule, len(c.Schedule))
@@ -320,7 +321,6 @@ func merged(c *Counterexample, i, j int, first bool) candidate {
 		sched[k] = a
 	}
 	// Now drop task i, renumbering (its cancels are task j's).
-	n := len(q.Tasks)
 	q.Tasks = append(q.Tasks[:i], q.Tasks[i+1:]...)
 	for k := range q.Tasks {
 		q.Tasks[k].Name = taskName(k)
@@ -335,7 +335,6 @@ func merged(c *Counterexample, i, j int, first bool) candidate {
 			sched[k].Task--
 		}
 	}
-	_ = n
 	return candidate{q, sched, false}
 }
 
@@ -390,6 +389,7 @@ func clone(prog *Program) Program {
 		q.Tasks[i] = scenario.Task{Name: t.Name, Ops: append([]model.Op(nil), t.Ops...)}
 	}
 	q.Cancels = append([]Cancel(nil), prog.Cancels...)
+	q.Params = maps.Clone(prog.Params)
 	return q
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/judge"
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/impl/sched"
 	"github.com/syncheck/syncheck/model"
@@ -29,7 +29,7 @@ type toyLock struct {
 }
 
 func toyLockTarget(name string, dropOnCancel bool) harness.Target {
-	return targets.Lock(name, func(rt sched.Runtime) targets.LockImpl {
+	return prims.Lock(name, func(rt sched.Runtime) prims.LockImpl {
 		l := &toyLock{dropOnCancel: dropOnCancel}
 		l.mu.SetRuntime(rt)
 		return l

@@ -23,7 +23,7 @@ var windowPrograms = []explore.Program{
 	},
 	{
 		Primitive: model.Condition,
-		Params:    model.Params{Conditions: 1},
+		Params:    model.Params{"conditions": 1},
 		Tasks: []scenario.Task{
 			task("T1", op(model.Acquire), op(model.Wait), op(model.Release)),
 			task("T2", op(model.Acquire), op(model.Wait), op(model.Release)),

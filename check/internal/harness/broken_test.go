@@ -3,14 +3,14 @@ package harness_test
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/impl/sched"
 )
 
 // forgetfulLock releases without handing the lock to its first waiter: the
 // waiter stays parked although the lock is free (a lost wakeup).
-var forgetfulLock = targets.Lock("forgetful", func(rt sched.Runtime) targets.LockImpl {
+var forgetfulLock = prims.Lock("forgetful", func(rt sched.Runtime) prims.LockImpl {
 	l := &brokenLock{}
 	l.mu.SetRuntime(rt)
 	return l

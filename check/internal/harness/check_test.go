@@ -8,8 +8,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
-	"github.com/syncheck/syncheck/check/internal/targets"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 	"github.com/syncheck/syncheck/specs"
@@ -32,7 +32,7 @@ func specScenarios(t *testing.T) []*scenario.Scenario {
 
 func builtin(t *testing.T, p model.Primitive) *harness.Target {
 	t.Helper()
-	tg, err := targets.Builtin(p)
+	tg, err := prims.Builtin(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,12 +153,12 @@ func TestRandomRunIsDeterministic(t *testing.T) {
 		{"pct", func(seed uint64) scheduler.Strategy { return scheduler.PCT(scheduler.NewPCG(seed), 3, 100, 3) }},
 	} {
 		t.Run(mk.name, func(t *testing.T) {
-			first := harness.RunProgram(condProgram, model.Params{Conditions: 1}, target, mk.st(42), 10_000)
+			first := harness.RunProgram(condProgram, model.Params{"conditions": 1}, target, mk.st(42), 10_000)
 			if len(first.History) == 0 || len(first.Trace) == 0 {
 				t.Fatal("empty execution")
 			}
 			for i := 0; i < 100; i++ {
-				e := harness.RunProgram(condProgram, model.Params{Conditions: 1}, target, mk.st(42), 10_000)
+				e := harness.RunProgram(condProgram, model.Params{"conditions": 1}, target, mk.st(42), 10_000)
 				if !reflect.DeepEqual(e.History, first.History) || !reflect.DeepEqual(e.Trace, first.Trace) {
 					t.Fatalf("run %d with the same seed differs", i)
 				}
@@ -166,7 +166,7 @@ func TestRandomRunIsDeterministic(t *testing.T) {
 			// The seed matters: some other seed gives another interleaving.
 			differs := false
 			for seed := uint64(0); seed < 50 && !differs; seed++ {
-				e := harness.RunProgram(condProgram, model.Params{Conditions: 1}, target, mk.st(seed), 10_000)
+				e := harness.RunProgram(condProgram, model.Params{"conditions": 1}, target, mk.st(seed), 10_000)
 				differs = !reflect.DeepEqual(e.Trace, first.Trace)
 			}
 			if !differs {

@@ -95,6 +95,13 @@ func (h *harness) runStrategy(st scheduler.Strategy, maxSteps int) scheduler.Out
 
 func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness {
 	h := &harness{s: scheduler.New()}
+	// The instance gets what the model gets: every parameter, defaults
+	// filled in (a bad one is the model's error, reported there).
+	if d := model.Describe(target.Primitive); d != nil {
+		if full, err := d.Complete(p); err == nil {
+			p = full
+		}
+	}
 	inst := target.New(h.s, p)
 	n := len(tasks)
 	h.ids = make([]scheduler.TaskID, n)

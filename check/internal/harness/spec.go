@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
@@ -351,7 +352,7 @@ func (r *modelRun) statuses(t int) []model.Status {
 func (r *modelRun) describe() []string {
 	out := make([]string, len(r.branches))
 	for i, b := range r.branches {
-		out[i] = model.Describe(b.m, func(t int) string {
+		out[i] = history.Describe(b.m, func(t int) string {
 			if t >= 0 && t < len(r.sc.Tasks) {
 				return r.sc.Tasks[t].Name
 			}

@@ -46,3 +46,34 @@ type Park struct {
 	Task int
 	At   int
 }
+
+// Describe is m.String() with task t written as name(t) instead of "T<t>",
+// for reports that know the tasks' names (package model's models have
+// StringNamed); other models fall back to String().
+func Describe(m model.Model, name func(t int) string) string {
+	if d, ok := m.(interface {
+		StringNamed(func(int) string) string
+	}); ok && name != nil {
+		return d.StringNamed(name)
+	}
+	return m.String()
+}
+
+// Invariants selects the invariants the judges check on a
+// history. Each is a bound that holds in every linearization, so a
+// correct execution never trips it.
+type Invariants struct {
+	// Holders bounds how many tasks hold the primitive at once (a Lock: 1;
+	// a Semaphore: its value): acquire -> ok and tryacquire -> true take a
+	// hold, release -> ok gives one back. Nil: no such bound. Permits
+	// words the messages as a semaphore's.
+	Holders func(model.Params) int
+	Permits bool
+	// BoundedReleases (go dialect only): successful releases never
+	// outnumber the acquisitions that may have happened (a bound value).
+	BoundedReleases bool
+	// Condition: wait and waitfor release the lock and return holding it
+	// (ok or cancelled), and the waits that return ok never outnumber the
+	// waiters the notifications sent so far could wake.
+	Condition bool
+}

@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
-	"github.com/syncheck/syncheck/check/internal/targets"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 )
@@ -21,11 +21,11 @@ var benchCondProgram = []scenario.Task{
 // benchInputs are executions of benchCondProgram by the built-in
 // Condition under PCT, fixed seeds.
 func benchInputs(b *testing.B, n int) []Input {
-	tg, err := targets.Builtin(model.Condition)
+	tg, err := prims.Builtin(model.Condition)
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := model.Params{Conditions: 1}
+	p := model.Params{"conditions": 1}
 	ins := make([]Input, n)
 	for i := range ins {
 		e := harness.RunProgram(benchCondProgram, p, &tg, scheduler.PCT(scheduler.NewPCG(uint64(i)), 3, 60, 3), 10_000)
@@ -53,11 +53,11 @@ func BenchmarkJudgeCondition(b *testing.B) {
 // the same program: run it under PCT with the built-in Condition, then
 // judge it.
 func BenchmarkRunAndJudgeCondition(b *testing.B) {
-	tg, err := targets.Builtin(model.Condition)
+	tg, err := prims.Builtin(model.Condition)
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := model.Params{Conditions: 1}
+	p := model.Params{"conditions": 1}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		e := harness.RunProgram(benchCondProgram, p, &tg, scheduler.PCT(scheduler.NewPCG(uint64(i)), 3, 60, 3), 10_000)

@@ -6,7 +6,7 @@ import (
 	"github.com/syncheck/syncheck/model"
 )
 
-var cond1 = model.Params{Conditions: 1}
+var cond1 = model.Params{"conditions": 1}
 
 // gh-112202: notify(1) grants W1, W1 is cancelled before it resumes and
 // returns cancelled without passing the notification on; W2 sleeps forever.
@@ -43,7 +43,11 @@ func TestLostNotification(t *testing.T) {
 
 func TestTwoLockHolders(t *testing.T) {
 	for _, p := range []model.Primitive{model.Lock, model.Condition} {
-		vs := Judge(hist(t, p, model.Go, cond1, `
+		params := cond1
+		if p == model.Lock {
+			params = nil
+		}
+		vs := Judge(hist(t, p, model.Go, params, `
 A acquire -> ok
 B acquire -> ok
 `), Options{})
@@ -98,7 +102,7 @@ W release -> ok
 	want(t, vs, Linearizability, Pass)
 
 	// The same with a semaphore (value 1) and its tryacquire.
-	vs = Judge(hist(t, model.Semaphore, model.Go, model.Params{Value: 1}, `
+	vs = Judge(hist(t, model.Semaphore, model.Go, model.Params{"value": 1}, `
 A acquire -> ok
 W acquire ...
 A release -> ok
@@ -140,7 +144,7 @@ W acquire -> ok
 
 // A free permit and a waiter left parked: the release did not hand it over.
 func TestStrandedSemaphoreWaiter(t *testing.T) {
-	vs := Judge(hist(t, model.Semaphore, model.Go, model.Params{Value: 1}, `
+	vs := Judge(hist(t, model.Semaphore, model.Go, model.Params{"value": 1}, `
 A acquire -> ok
 W acquire ...
 A release -> ok
@@ -190,7 +194,7 @@ end quiescent
 	want(t, vs, Quiescence, Fail, "W1 is parked forever in wait", "step 10 (N notify 1 -> ok)")
 	// Without registration points W1 and W2 may have queued in either
 	// order: one of them is awake, not a given one.
-	vs = Judge(hist(t, model.Semaphore, model.Go, model.Params{}, `
+	vs = Judge(hist(t, model.Semaphore, model.Go, model.Params{"value": 0}, `
 noparks
 W1 acquire
 W2 acquire
@@ -269,7 +273,7 @@ N release -> not-locked
 
 // Over-release of a bounded semaphore accepted: a permit created.
 func TestBoundedOverRelease(t *testing.T) {
-	vs := Judge(hist(t, model.BoundedSemaphore, model.Go, model.Params{Value: 1}, `
+	vs := Judge(hist(t, model.BoundedSemaphore, model.Go, model.Params{"value": 1}, `
 A acquire -> ok
 A release -> ok
 B release -> ok
@@ -277,7 +281,7 @@ B release -> ok
 	want(t, vs, Linearizability, Fail, "B's release returned ok at step 6", "released-too-often")
 	want(t, vs, Invariant, Fail, "B's release returned ok at step 6, the 2nd successful release, but at most 1 acquisitions could have happened", "exceeds its bound 1")
 	// A semaphore that lets three tasks hold its two permits.
-	vs = Judge(hist(t, model.Semaphore, model.Go, model.Params{Value: 2}, `
+	vs = Judge(hist(t, model.Semaphore, model.Go, model.Params{"value": 2}, `
 A acquire -> ok
 B acquire -> ok
 C tryacquire -> true
@@ -368,7 +372,7 @@ end quiescent
 // and W2 stay parked, though the model wakes one of them), and a newcomer
 // takes the second release's permit ahead of them.
 func TestStrandedWaitersAndBarging(t *testing.T) {
-	vs := Judge(hist(t, model.Semaphore, model.Go, model.Params{}, `
+	vs := Judge(hist(t, model.Semaphore, model.Go, model.Params{"value": 0}, `
 W1 acquire ...
 W2 acquire ...
 R release -> ok

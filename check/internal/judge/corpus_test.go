@@ -12,8 +12,8 @@ import (
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/history"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
-	"github.com/syncheck/syncheck/check/internal/targets"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 	"github.com/syncheck/syncheck/specs"
@@ -78,23 +78,23 @@ var programs = []program{
 		{Name: "W2", Ops: append(ops(wt), done(model.Op{Kind: wt}))},
 		{Name: "S", Ops: ops(clr, set, clr, set, clr)},
 	}},
-	{"condition", model.Condition, model.Params{Conditions: 1}, benchCondProgram},
-	{"condition-waitfor", model.Condition, model.Params{Conditions: 2}, []scenario.Task{
+	{"condition", model.Condition, model.Params{"conditions": 1}, benchCondProgram},
+	{"condition-waitfor", model.Condition, model.Params{"conditions": 2}, []scenario.Task{
 		{Name: "C", Ops: ops(acq, wfor, 2, rel, acq, wt, rel)},
 		{Name: "P", Ops: ops(acq, add, 1, ntf, 1, rel, acq, add, 1, nall, rel)},
 		{Name: "Q", Ops: []model.Op{{Kind: acq}, {Kind: wt, Cond: 1}, {Kind: ntf, Arg: 2}, {Kind: rel}, {Kind: acq}, {Kind: nall, Cond: 1}, {Kind: rel}}},
 	}},
-	{"semaphore", model.Semaphore, model.Params{Value: 1}, []scenario.Task{
+	{"semaphore", model.Semaphore, model.Params{"value": 1}, []scenario.Task{
 		{Name: "A", Ops: ops(acq, val, rel, acq, rel)},
 		{Name: "B", Ops: ops(acq, lck, rel)},
 		{Name: "C", Ops: append(ops(try), done(model.Op{Kind: acq}), model.Op{Kind: acq}, model.Op{Kind: rel})},
 	}},
-	{"semaphore-2", model.Semaphore, model.Params{Value: 2}, []scenario.Task{
+	{"semaphore-2", model.Semaphore, model.Params{"value": 2}, []scenario.Task{
 		{Name: "A", Ops: ops(acq, acq, rel, rel)},
 		{Name: "B", Ops: ops(acq, acq, rel)},
 		{Name: "C", Ops: ops(acq, val, rel, rel)},
 	}},
-	{"bounded", model.BoundedSemaphore, model.Params{Value: 2}, []scenario.Task{
+	{"bounded", model.BoundedSemaphore, model.Params{"value": 2}, []scenario.Task{
 		{Name: "A", Ops: ops(acq, rel, rel)},
 		{Name: "B", Ops: ops(acq, acq, val, rel)},
 		{Name: "C", Ops: ops(try, rel, acq, rel)},
@@ -103,7 +103,7 @@ var programs = []program{
 
 func builtinTarget(t testing.TB, p model.Primitive) *harness.Target {
 	t.Helper()
-	tg, err := targets.Builtin(p)
+	tg, err := prims.Builtin(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func specHistory(t *testing.T, sc *scenario.Scenario) (Input, bool) {
 	if res.Failed() {
 		t.Fatalf("spec fails: %s", res.Failure)
 	}
-	in := Input{Primitive: sc.Primitive, Dialect: sc.Dialect, Params: sc.Params, Tasks: len(sc.Tasks), ParksKnown: true}
+	in := Input{Primitive: sc.Primitive, Dialect: sc.Dialect, Params: sc.Params, Tasks: len(sc.Tasks), ParksKnown: true, Invariants: prims.InvariantOf(sc.Primitive)}
 	for _, tk := range sc.Tasks {
 		in.Names = append(in.Names, tk.Name)
 	}
@@ -293,7 +293,7 @@ func mutate(in Input, rng *rand.Rand) Input {
 		case model.Value:
 			r.Int += 1 - 2*rng.IntN(2)
 		default:
-			r.Err = model.Err(rng.IntN(3))
+			r.Err = []model.Err{model.OK, model.Cancelled, model.NotLocked}[rng.IntN(3)]
 		}
 		return in
 	}
@@ -385,7 +385,7 @@ func TestFailuresExplainedAndDeterministic(t *testing.T) {
 // hardHistory is an Event history porcupine cannot refute quickly: n
 // concurrent isset calls returning false, one returning true, and no set.
 func hardHistory(n int) Input {
-	in := Input{Primitive: model.Event, Dialect: model.Go, Tasks: n + 1}
+	in := Input{Primitive: model.Event, Dialect: model.Go, Tasks: n + 1, Invariants: prims.InvariantOf(model.Event)}
 	for i := 0; i <= n; i++ {
 		in.History = append(in.History, history.Event{Kind: history.Call, Task: i, Op: model.Op{Kind: model.IsSet}})
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/history"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 )
@@ -27,7 +28,7 @@ import (
 // appears.
 func hist(t testing.TB, prim model.Primitive, d model.Dialect, params model.Params, src string) Input {
 	t.Helper()
-	in := Input{Primitive: prim, Dialect: d, Params: params, ParksKnown: true}
+	in := Input{Primitive: prim, Dialect: d, Params: params, ParksKnown: true, Invariants: prims.InvariantOf(prim)}
 	ids := map[string]int{}
 	task := func(name string) int {
 		if id, ok := ids[name]; ok {
@@ -112,11 +113,10 @@ func parseOp(t testing.TB, line int, toks []string) model.Op {
 		op.CtxDone = true
 		name = strings.TrimSuffix(name, "!")
 	}
-	k, ok := model.KindByName(name)
-	if !ok {
+	op.Kind = model.Kind(name)
+	if _, ok := model.Describe(model.Condition).Op(op.Kind); !ok && op.Kind != model.Value && op.Kind != model.Set && op.Kind != model.Clear && op.Kind != model.IsSet {
 		t.Fatalf("line %d: unknown op %q", line, name)
 	}
-	op.Kind = k
 	if len(toks) > 1 {
 		a, err := strconv.Atoi(toks[1])
 		if err != nil {
@@ -135,7 +135,10 @@ func parseResult(t testing.TB, line int, tok string) model.Result {
 	case "false":
 		return model.Result{}
 	}
-	if e, ok := model.ErrByName(tok); ok {
+	switch e := model.Err(tok); e {
+	case "ok":
+		return model.Result{}
+	case model.Cancelled, model.NotLocked, model.ReleasedTooOften:
 		return model.Result{Err: e}
 	}
 	if v, err := strconv.Atoi(tok); err == nil {
@@ -194,7 +197,7 @@ func dump(in Input) string {
 // NewInput makes the Input of an execution of tasks, with its registration
 // points (when the trace can be matched with the history).
 func NewInput(e *harness.Execution, tasks []scenario.Task, prim model.Primitive, d model.Dialect, params model.Params) Input {
-	in := Input{Primitive: prim, Dialect: d, Params: params, Tasks: len(tasks), History: e.History}
+	in := Input{Primitive: prim, Dialect: d, Params: params, Tasks: len(tasks), History: e.History, Invariants: prims.InvariantOf(prim)}
 	for _, t := range tasks {
 		in.Names = append(in.Names, t.Name)
 	}

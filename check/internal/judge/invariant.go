@@ -71,19 +71,18 @@ func (p *prepared) invariants() Verdict {
 	v := Verdict{Property: Invariant, At: -1}
 	in := p.in
 	var (
-		lock    = in.Primitive == model.Lock || in.Primitive == model.Condition
-		sem     = in.Primitive == model.Semaphore || in.Primitive == model.BoundedSemaphore
-		bounded = in.Primitive == model.BoundedSemaphore && in.Dialect == model.Go
-		cond    = in.Primitive == model.Condition
+		held    = in.Invariants.Holders != nil
+		bounded = in.Invariants.BoundedReleases && in.Dialect == model.Go
+		cond    = in.Invariants.Condition
 		h       holders
 		relOK   int // bounded: successful releases returned
 		acqLive int // bounded: acquisitions called, in flight or successful
 		okWaits = make([]int, p.conds)
 		wakes   = make([]int, p.conds)
 	)
-	limit := 1
-	if sem {
-		limit = in.Params.Value
+	limit := 0
+	if held {
+		limit = in.Invariants.Holders(in.Params)
 	}
 	for i, e := range in.History {
 		k := p.evCall[i]
@@ -97,7 +96,7 @@ func (p *prepared) invariants() Verdict {
 		case history.Call:
 			switch op.Kind {
 			case model.Release:
-				if (lock || sem) && (c.open() || c.res.Err == model.OK) {
+				if held && (c.open() || c.res.Err == model.OK) {
 					h.release(c.task)
 				}
 			case model.Wait, model.WaitFor:
@@ -131,7 +130,7 @@ func (p *prepared) invariants() Verdict {
 			if (op.Kind == model.Acquire || op.Kind == model.TryAcquire) && !acquired {
 				acqLive--
 			}
-			if acquired && (lock || sem) {
+			if acquired && held {
 				h.acquire(holder{task: c.task, at: i, op: op})
 				if len(h.list) > limit {
 					return p.tooManyHolders(v, h.list, limit, i)
@@ -143,10 +142,10 @@ func (p *prepared) invariants() Verdict {
 			if bounded && relOK > acqLive {
 				v.Status, v.At = Fail, i
 				v.Message = fmt.Sprintf("%s's release returned ok at %s, the %s successful release, but at most %d acquisitions could have happened by then: the value exceeds its bound %d (a permit was created)",
-					p.name(c.task), step(i), ordinal(relOK), acqLive, in.Params.Value)
+					p.name(c.task), step(i), ordinal(relOK), acqLive, limit)
 				if op.Kind != model.Release {
 					v.Message = fmt.Sprintf("%s's %s returned %s at %s, which leaves %d successful releases against at most %d acquisitions: the value exceeds its bound %d (a permit was created)",
-						p.name(c.task), p.opName(op), resultName(op, c.res), step(i), relOK, acqLive, in.Params.Value)
+						p.name(c.task), p.opName(op), resultName(op, c.res), step(i), relOK, acqLive, limit)
 				}
 				v.Expected = "released-too-often"
 				return v
@@ -198,7 +197,7 @@ func (p *prepared) tooManyHolders(v Verdict, list []holder, limit, i int) Verdic
 	}
 	lc := &p.calls[p.evCall[i]]
 	got := resultName(lc.op, lc.res)
-	if p.in.Primitive == model.Semaphore || p.in.Primitive == model.BoundedSemaphore {
+	if p.in.Invariants.Permits {
 		v.Message = fmt.Sprintf("%d holders of a semaphore of value %d: %s's %s returned %s at %s while %s still held the permits, with no release called since",
 			len(list), limit, p.name(last.task), p.opName(last.op), got, step(i), strings.Join(who, ", "))
 		v.Expected = p.name(last.task) + "'s " + p.opName(last.op) + " blocks until a permit is released"

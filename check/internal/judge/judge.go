@@ -64,6 +64,9 @@ type Input struct {
 	// Fairness is Skipped.
 	Parks      []history.Park
 	ParksKnown bool
+	// Invariants says which history invariants hold for the primitive
+	// (its check-side descriptor's); the zero value checks none.
+	Invariants history.Invariants
 }
 
 // Property names what a verdict is about.

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
-	"github.com/syncheck/syncheck/check/internal/targets"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/impl/sched"
 	"github.com/syncheck/syncheck/model"
@@ -111,7 +111,7 @@ func (l *simpleLock) Locked() bool {
 }
 
 func simpleTarget(name string, forgetful, barging bool) *harness.Target {
-	tg := targets.Lock(name, func(rt sched.Runtime) targets.LockImpl {
+	tg := prims.Lock(name, func(rt sched.Runtime) prims.LockImpl {
 		l := &simpleLock{forgetful: forgetful, barging: barging}
 		l.mu.SetRuntime(rt)
 		return l

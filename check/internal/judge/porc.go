@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
-
-	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/check/internal/history"
 )
 
 // The linearizability check with porcupine.
@@ -237,7 +236,7 @@ func (p *prepared) describeStates(cs []*cfg, limit int) []string {
 			out = append(out, fmt.Sprintf("... (%d states in all)", countDistinct(cs)))
 			break
 		}
-		out = append(out, model.Describe(c.m, p.name))
+		out = append(out, history.Describe(c.m, p.name))
 	}
 	return out
 }
@@ -278,7 +277,7 @@ func (s *space) nondeterministic() porcupine.NondeterministicModel {
 			return s.p.describePop(input.(*pop))
 		},
 		DescribeState: func(state any) string {
-			return model.Describe(state.(*cfg).m, s.p.name)
+			return history.Describe(state.(*cfg).m, s.p.name)
 		},
 	}
 }

@@ -2,7 +2,6 @@ package judge
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/syncheck/syncheck/check/internal/history"
@@ -74,7 +73,7 @@ const maxCallsPerTask = 1<<15 - 1
 func prepare(in Input) (*prepared, error) {
 	p := &prepared{in: in, tasks: in.Tasks, parks: in.ParksKnown}
 	if in.Primitive == model.Condition {
-		p.conds = max(in.Params.Conditions, 1)
+		p.conds = max(in.Params["conditions"], 1)
 	}
 	if _, err := model.New(in.Primitive, in.Dialect, in.Params); err != nil {
 		return nil, err
@@ -87,7 +86,10 @@ func prepare(in Input) (*prepared, error) {
 			p.tasks = e.Task + 1
 		}
 	}
-	kinds := model.Ops(in.Primitive)
+	desc := model.Describe(in.Primitive)
+	if desc == nil {
+		return nil, fmt.Errorf("unknown primitive %q", in.Primitive)
+	}
 	p.byTask = make([][]int, p.tasks)
 	p.evCall = make([]int, len(in.History))
 	cur := make([]int, p.tasks) // call in flight per task, -1 none
@@ -105,10 +107,11 @@ func prepare(in Input) (*prepared, error) {
 			if cur[t] >= 0 {
 				return nil, fmt.Errorf("event %d: %s calls %s with a call in flight", i, p.name(t), e.Op.Kind)
 			}
-			if !slices.Contains(kinds, e.Op.Kind) {
+			o, ok := desc.Op(e.Op.Kind)
+			if !ok {
 				return nil, fmt.Errorf("event %d: %s is not an op of %s", i, e.Op.Kind, in.Primitive)
 			}
-			if in.Primitive == model.Condition && scenario.CondScoped(e.Op.Kind) && (e.Op.Cond < 0 || e.Op.Cond >= p.conds) {
+			if o.Scoped && (e.Op.Cond < 0 || e.Op.Cond >= p.conds) {
 				return nil, fmt.Errorf("event %d: condition c%d of %d", i, e.Op.Cond+1, p.conds)
 			}
 			if len(p.byTask[t]) >= maxCallsPerTask {

@@ -120,7 +120,7 @@ func appendTS(b []byte, st tstate) []byte {
 }
 
 func appendResult(b []byte, r model.Result) []byte {
-	b = append(b, '0'+byte(r.Err))
+	b = append(append(b, r.Err...), '/')
 	if r.Bool {
 		b = append(b, 't')
 	}

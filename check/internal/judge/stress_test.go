@@ -24,12 +24,12 @@ var observerPrograms = []program{
 		{Name: "N", Ops: ops(acq, ntf, 1, rel, acq, nall, rel)},
 		{Name: "R", Ops: ops(lck, try, lck, rel, try, lck, ntf, 1)},
 	}},
-	{"sem-obs", model.Semaphore, model.Params{Value: 1}, []scenario.Task{
+	{"sem-obs", model.Semaphore, model.Params{"value": 1}, []scenario.Task{
 		{Name: "A", Ops: ops(acq, rel, acq, rel)},
 		{Name: "B", Ops: ops(acq, rel, acq, rel)},
 		{Name: "R", Ops: ops(val, lck, try, val, rel, lck, val)},
 	}},
-	{"bsem-obs", model.BoundedSemaphore, model.Params{Value: 1}, []scenario.Task{
+	{"bsem-obs", model.BoundedSemaphore, model.Params{"value": 1}, []scenario.Task{
 		{Name: "A", Ops: ops(acq, rel, acq, rel)},
 		{Name: "B", Ops: ops(acq, rel, acq, rel)},
 		{Name: "R", Ops: ops(val, lck, try, val, rel, lck, val, rel)},

@@ -3,8 +3,10 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
+	"github.com/syncheck/syncheck/model"
 )
 
 // cond is the correct Condition the Condition mutants are written against
@@ -21,8 +23,8 @@ type cond struct {
 }
 
 // newConds returns n Conditions sharing one Lock, each mk of a fresh cond.
-func newConds(l *lock, n int, mk func(*cond) targets.ConditionImpl) []targets.ConditionImpl {
-	cs := make([]targets.ConditionImpl, n)
+func newConds(l *lock, n int, mk func(*cond) prims.ConditionImpl) []prims.ConditionImpl {
+	cs := make([]prims.ConditionImpl, n)
 	for i := range cs {
 		c := &cond{lock: l}
 		cs[i] = mk(c)
@@ -115,4 +117,13 @@ func (c *cond) NotifyAll() error {
 		}
 	}
 	return nil
+}
+
+func init() {
+	register(model.Condition, func() harness.Target { return condTarget(baseName, func(c *cond) prims.ConditionImpl { return c }) },
+		condCancelLosesNotify,
+		condCancelSkipsRelock,
+		condNotifyCountsNotified,
+		condNotifyUnlocked,
+		condWaitTicket)
 }

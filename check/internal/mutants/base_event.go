@@ -3,7 +3,10 @@ package mutants
 import (
 	"context"
 
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl/sched"
+	"github.com/syncheck/syncheck/model"
 )
 
 // event is the correct Event the Event mutants are written against (see
@@ -70,4 +73,10 @@ func (e *event) IsSet() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.set
+}
+
+func init() {
+	register(model.Event, func() harness.Target { return eventTarget(baseName, func(e *event) prims.EventImpl { return e }) },
+		eventCheckThenPark,
+		eventClearRevokes)
 }

@@ -3,8 +3,11 @@ package mutants
 import (
 	"context"
 
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/impl/sched"
+	"github.com/syncheck/syncheck/model"
 )
 
 // lock is the correct Lock every Lock and Condition mutant is written
@@ -138,4 +141,11 @@ func (l *lock) reacquire(ctx context.Context) {
 	w := newWaiter(&l.mu)
 	l.q.push(w)
 	_ = l.resume(w, park(&l.mu, context.WithoutCancel(ctx), w))
+}
+
+func init() {
+	register(model.Lock, func() harness.Target { return lockTarget(baseName, func(l *lock) prims.LockImpl { return l }) },
+		lockCancelGrantStrands,
+		lockBarging,
+		lockTryAcquireInWindow)
 }

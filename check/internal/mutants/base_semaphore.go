@@ -3,8 +3,11 @@ package mutants
 import (
 	"context"
 
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/impl/sched"
+	"github.com/syncheck/syncheck/model"
 )
 
 // sem is the correct Semaphore and BoundedSemaphore the semaphore mutants
@@ -125,4 +128,21 @@ func (s boundedSem) Release() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.release()
+}
+
+func init() {
+	register(model.Semaphore, func() harness.Target {
+		return semTarget(baseName, func(s *sem) prims.SemaphoreImpl { return semaphore{s} })
+	},
+		semWakeupFlagStuck,
+		semCancelDropsPermit,
+		semFrontCancelStrands,
+		semReleaseDoublePermit,
+		semCheckThenQueue,
+	)
+	register(model.BoundedSemaphore, func() harness.Target {
+		return bsemTarget(baseName, func(s *sem) prims.BoundedSemaphoreImpl { return boundedSem{s} })
+	},
+		bsemIgnoresPromised,
+	)
 }

@@ -22,7 +22,7 @@
 package mutants
 
 import (
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
@@ -49,8 +49,8 @@ func bsemIgnoresPromised() Mutant {
 		Primitive: model.BoundedSemaphore,
 		Class:     ClassW,
 		Pattern:   "BoundedSemaphore.Release checks value >= bound, ignoring permits promised to granted waiters, so an over-release in the wake window is accepted (asyncio >= 3.10.8 BoundedSemaphore, probe S6; a dialect difference, a bug against G12)",
-		Target:    bsemTarget(name, func(s *sem) targets.BoundedSemaphoreImpl { return bsemIgnoresPromisedImpl{s} }),
+		Target:    bsemTarget(name, func(s *sem) prims.BoundedSemaphoreImpl { return bsemIgnoresPromisedImpl{s} }),
 		Minimal:   Size{Tasks: 2, Ops: 4, Preemptions: 0},
-		Params:    model.Params{Value: 1},
+		Params:    model.Params{"value": 1},
 	}
 }

@@ -21,7 +21,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -50,7 +50,7 @@ func condCancelLosesNotify() Mutant {
 		Primitive: model.Condition,
 		Class:     ClassW,
 		Pattern:   "a notified waiter cancelled before it resumes returns the cancel without forwarding its notification, so another waiter sleeps on (gh-112202, asyncio.Condition before 3.13)",
-		Target:    condTarget(name, func(c *cond) targets.ConditionImpl { return condCancelLosesNotifyImpl{c} }),
+		Target:    condTarget(name, func(c *cond) prims.ConditionImpl { return condCancelLosesNotifyImpl{c} }),
 		Minimal:   Size{Tasks: 2, Ops: 5, Preemptions: 0},
 	}
 }

@@ -23,7 +23,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -56,7 +56,7 @@ func condCancelSkipsRelock() Mutant {
 		Primitive: model.Condition,
 		Class:     ClassS,
 		Pattern:   "Wait re-acquires the lock with its own, cancelled, context and returns without the lock (bpo-22970, asyncio.Condition.wait)",
-		Target:    condTarget(name, func(c *cond) targets.ConditionImpl { return condCancelSkipsRelockImpl{c} }),
+		Target:    condTarget(name, func(c *cond) prims.ConditionImpl { return condCancelSkipsRelockImpl{c} }),
 		Minimal:   Size{Tasks: 2, Ops: 3, Preemptions: 0},
 	}
 }

@@ -18,7 +18,7 @@
 package mutants
 
 import (
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
@@ -52,7 +52,7 @@ func condNotifyCountsNotified() Mutant {
 		Primitive: model.Condition,
 		Class:     ClassS,
 		Pattern:   "notify(n) counts waiters already notified but not resumed, so two notify(1) wake one waiter (asyncio.Condition.notify's 'if not fut.done()' guard, probe C6)",
-		Target:    condTarget(name, func(c *cond) targets.ConditionImpl { return condNotifyCountsNotifiedImpl{c} }),
+		Target:    condTarget(name, func(c *cond) prims.ConditionImpl { return condNotifyCountsNotifiedImpl{c} }),
 		Minimal:   Size{Tasks: 3, Ops: 7, Preemptions: 0},
 	}
 }

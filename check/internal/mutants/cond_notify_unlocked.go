@@ -19,7 +19,7 @@
 package mutants
 
 import (
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -49,7 +49,7 @@ func condNotifyUnlocked() Mutant {
 		Primitive: model.Condition,
 		Class:     ClassS,
 		Pattern:   "Notify does not check that the lock is held and succeeds unlocked (sync.Cond.Signal semantics; asyncio raises RuntimeError, Go dialect G6)",
-		Target:    condTarget(name, func(c *cond) targets.ConditionImpl { return condNotifyUnlockedImpl{c} }),
+		Target:    condTarget(name, func(c *cond) prims.ConditionImpl { return condNotifyUnlockedImpl{c} }),
 		Minimal:   Size{Tasks: 1, Ops: 1, Preemptions: 0},
 	}
 }

@@ -28,7 +28,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
@@ -133,7 +133,7 @@ func condWaitTicket() Mutant {
 		Primitive: model.Condition,
 		Class:     ClassF,
 		Pattern:   "Wait counts itself, unlocks, and only then takes a semaphore permit, so a Notify in between is consumed by a later waiter (golang/go#14064, sync.Cond before Go 1.7)",
-		Target: condTarget(name, func(c *cond) targets.ConditionImpl {
+		Target: condTarget(name, func(c *cond) prims.ConditionImpl {
 			return &condWaitTicketImpl{lock: c.lock}
 		}),
 		Minimal: Size{Tasks: 2, Ops: 5, Preemptions: 1},

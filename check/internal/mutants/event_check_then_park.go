@@ -24,7 +24,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -57,7 +57,7 @@ func eventCheckThenPark() Mutant {
 		Primitive: model.Event,
 		Class:     ClassF,
 		Pattern:   "Wait checks the flag, unlocks, then re-locks to register and parks without re-checking, so a Set in between is lost (check-then-park lost wakeup, Chatterino/chatterino2#6316)",
-		Target:    eventTarget(name, func(e *event) targets.EventImpl { return eventCheckThenParkImpl{e} }),
+		Target:    eventTarget(name, func(e *event) prims.EventImpl { return eventCheckThenParkImpl{e} }),
 		Minimal:   Size{Tasks: 2, Ops: 2, Preemptions: 1},
 	}
 }

@@ -23,7 +23,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -55,7 +55,7 @@ func eventClearRevokes() Mutant {
 		Primitive: model.Event,
 		Class:     ClassW,
 		Pattern:   "a waiter woken by Set re-checks the flag and sleeps again if Clear came first, so a Set-Clear pulse is lost (CPython test_clear_with_waiters, specs/asyncio.md §3)",
-		Target:    eventTarget(name, func(e *event) targets.EventImpl { return eventClearRevokesImpl{e} }),
+		Target:    eventTarget(name, func(e *event) prims.EventImpl { return eventClearRevokesImpl{e} }),
 		Minimal:   Size{Tasks: 2, Ops: 3, Preemptions: 0},
 	}
 }

@@ -3,6 +3,7 @@ package mutants_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -176,7 +177,7 @@ var fCases = map[string]fCase{
 	// release finds nobody to hand the permit to and frees it; W queues
 	// and parks with the permit free.
 	"sem-check-then-queue": {
-		params: model.Params{Value: 0},
+		params: model.Params{"value": 0},
 		tasks:  []fTask{{"W", []model.Op{opAcquire}}, {"R", []model.Op{opRelease}}},
 		moves:  []fMove{{"W", "sem.acquire.full"}, {"R", ""}, {"W", ""}},
 		buggy: func(r *fRun) error {
@@ -226,7 +227,7 @@ func TestFClassKills(t *testing.T) {
 			if !ok {
 				t.Fatal("no class F counterexample")
 			}
-			if fc.params != m.Params {
+			if !maps.Equal(fc.params, m.Params) {
 				t.Errorf("counterexample params %+v, the mutant states %+v", fc.params, m.Params)
 			}
 			run := func(tg *harness.Target, check func(*fRun) error) []scheduler.Event {

@@ -23,7 +23,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
@@ -106,7 +106,7 @@ func lockBarging() Mutant {
 		Primitive: model.Lock,
 		Class:     ClassW,
 		Pattern:   "Release unlocks and wakes the first waiter, which re-competes, so a newcomer acquiring in the wake window takes the lock first (golang/go#13086, sync.Mutex normal mode)",
-		Target:    lockTarget(name, func(l *lock) targets.LockImpl { return lockBargingImpl{l} }),
+		Target:    lockTarget(name, func(l *lock) prims.LockImpl { return lockBargingImpl{l} }),
 		Minimal:   Size{Tasks: 2, Ops: 4, Preemptions: 0},
 	}
 }

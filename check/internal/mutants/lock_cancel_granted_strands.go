@@ -26,7 +26,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -61,7 +61,7 @@ func lockCancelGrantStrands() Mutant {
 		Primitive: model.Lock,
 		Class:     ClassW,
 		Pattern:   "a granted waiter cancelled before it resumes neither takes nor passes the lock, so the next waiter strands (bpo-27585, asyncio.Lock)",
-		Target:    lockTarget(name, func(l *lock) targets.LockImpl { return lockCancelGrantStrandsImpl{l} }),
+		Target:    lockTarget(name, func(l *lock) prims.LockImpl { return lockCancelGrantStrandsImpl{l} }),
 		Minimal:   Size{Tasks: 2, Ops: 4, Preemptions: 0},
 	}
 }

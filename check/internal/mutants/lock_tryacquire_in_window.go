@@ -21,7 +21,7 @@
 package mutants
 
 import (
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -46,7 +46,7 @@ func lockTryAcquireInWindow() Mutant {
 		Primitive: model.Lock,
 		Class:     ClassW,
 		Pattern:   "TryAcquire tests asyncio's locked(), false while the lock is handed to a waiter that has not resumed, and steals it from that waiter: two holders (specs/asyncio.md §2, probe L1)",
-		Target:    lockTarget(name, func(l *lock) targets.LockImpl { return lockTryAcquireInWindowImpl{l} }),
+		Target:    lockTarget(name, func(l *lock) prims.LockImpl { return lockTryAcquireInWindowImpl{l} }),
 		Minimal:   Size{Tasks: 2, Ops: 4, Preemptions: 0},
 	}
 }

@@ -134,7 +134,7 @@ func (e *enumerator) search(tasks, ops, maxPre int) *found {
 	for _, v := range e.values {
 		for _, prog := range programs(e.alphabet, tasks, ops) {
 			sc := &scenario.Scenario{File: "enum", Primitive: e.m.Primitive, Dialect: model.Go,
-				Params: model.Params{Value: v, Conditions: 1}, Tasks: prog}
+				Params: model.Params{"value": v, "conditions": 1}, Tasks: prog}
 			e.dfs(sc, make([]dfsTask, tasks))
 			if e.best != nil && e.best.preemptions == 0 {
 				return e.best

@@ -44,7 +44,7 @@ import (
 	"fmt"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/impl/sched"
 	"github.com/syncheck/syncheck/model"
 )
@@ -89,27 +89,34 @@ func (m Mutant) ScenarioFile() string {
 	return "testdata/mutants/" + m.Name + ".scn"
 }
 
-// All returns every mutant, in a stable order: by primitive, then by name of
-// the bug.
+// registry holds, per primitive, its mutants (in the order its base file
+// lists them) and its base: each primitive's base file registers both, so
+// that a new primitive's mutants are its own files.
+var registry = map[model.Primitive]*family{}
+
+type family struct {
+	base    func() harness.Target
+	mutants []func() Mutant
+}
+
+// register records primitive p's base and mutants (from an init function
+// of p's base file).
+func register(p model.Primitive, base func() harness.Target, ms ...func() Mutant) {
+	registry[p] = &family{base: base, mutants: ms}
+}
+
+// All returns every mutant, in a stable order: by primitive (model's
+// order), then as the primitive's base file lists them.
 func All() []Mutant {
-	return []Mutant{
-		lockCancelGrantStrands(),
-		lockBarging(),
-		lockTryAcquireInWindow(),
-		eventCheckThenPark(),
-		eventClearRevokes(),
-		condCancelLosesNotify(),
-		condCancelSkipsRelock(),
-		condNotifyCountsNotified(),
-		condNotifyUnlocked(),
-		condWaitTicket(),
-		semWakeupFlagStuck(),
-		semCancelDropsPermit(),
-		semFrontCancelStrands(),
-		semReleaseDoublePermit(),
-		semCheckThenQueue(),
-		bsemIgnoresPromised(),
+	var out []Mutant
+	for _, p := range model.Primitives {
+		if f := registry[p]; f != nil {
+			for _, m := range f.mutants {
+				out = append(out, m())
+			}
+		}
 	}
+	return out
 }
 
 // ByName returns the mutant called name.
@@ -125,47 +132,40 @@ func ByName(name string) (Mutant, bool) {
 // Base returns the correct implementation of p that the mutants are written
 // against: a second correct target, structured unlike impl.
 func Base(p model.Primitive) (harness.Target, bool) {
-	const name = "mutants-base"
-	switch p {
-	case model.Lock:
-		return lockTarget(name, func(l *lock) targets.LockImpl { return l }), true
-	case model.Event:
-		return eventTarget(name, func(e *event) targets.EventImpl { return e }), true
-	case model.Condition:
-		return condTarget(name, func(c *cond) targets.ConditionImpl { return c }), true
-	case model.Semaphore:
-		return semTarget(name, func(s *sem) targets.SemaphoreImpl { return semaphore{s} }), true
-	case model.BoundedSemaphore:
-		return bsemTarget(name, func(s *sem) targets.BoundedSemaphoreImpl { return boundedSem{s} }), true
+	if f := registry[p]; f != nil {
+		return f.base(), true
 	}
 	return harness.Target{}, false
 }
 
+// baseName names every base target.
+const baseName = "mutants-base"
+
 // Target builders: each makes a fresh base under the scheduler's runtime and
 // wraps it in the mutant's type.
 
-func lockTarget(name string, mk func(*lock) targets.LockImpl) harness.Target {
-	return targets.Lock(name, func(rt sched.Runtime) targets.LockImpl { return mk(newLock(rt)) })
+func lockTarget(name string, mk func(*lock) prims.LockImpl) harness.Target {
+	return prims.Lock(name, func(rt sched.Runtime) prims.LockImpl { return mk(newLock(rt)) })
 }
 
-func eventTarget(name string, mk func(*event) targets.EventImpl) harness.Target {
-	return targets.Event(name, func(rt sched.Runtime) targets.EventImpl { return mk(newEvent(rt)) })
+func eventTarget(name string, mk func(*event) prims.EventImpl) harness.Target {
+	return prims.Event(name, func(rt sched.Runtime) prims.EventImpl { return mk(newEvent(rt)) })
 }
 
-func condTarget(name string, mk func(*cond) targets.ConditionImpl) harness.Target {
-	return targets.Condition(name, func(rt sched.Runtime, n int) []targets.ConditionImpl {
+func condTarget(name string, mk func(*cond) prims.ConditionImpl) harness.Target {
+	return prims.Condition(name, func(rt sched.Runtime, n int) []prims.ConditionImpl {
 		return newConds(newLock(rt), n, mk)
 	})
 }
 
-func semTarget(name string, mk func(*sem) targets.SemaphoreImpl) harness.Target {
-	return targets.Semaphore(name, func(rt sched.Runtime, v int) targets.SemaphoreImpl {
+func semTarget(name string, mk func(*sem) prims.SemaphoreImpl) harness.Target {
+	return prims.Semaphore(name, func(rt sched.Runtime, v int) prims.SemaphoreImpl {
 		return mk(newSem(rt, v, false))
 	})
 }
 
-func bsemTarget(name string, mk func(*sem) targets.BoundedSemaphoreImpl) harness.Target {
-	return targets.BoundedSemaphore(name, func(rt sched.Runtime, v int) targets.BoundedSemaphoreImpl {
+func bsemTarget(name string, mk func(*sem) prims.BoundedSemaphoreImpl) harness.Target {
+	return prims.BoundedSemaphore(name, func(rt sched.Runtime, v int) prims.BoundedSemaphoreImpl {
 		return mk(newSem(rt, v, true))
 	})
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/mutants"
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 	"github.com/syncheck/syncheck/specs"
@@ -25,7 +25,7 @@ const repoRoot = "../../.."
 
 func builtin(t *testing.T, p model.Primitive) *harness.Target {
 	t.Helper()
-	tg, err := targets.Builtin(p)
+	tg, err := prims.Builtin(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,8 +206,8 @@ func TestScenarioKills(t *testing.T) {
 			if sc.Primitive != m.Primitive || sc.Dialect != model.Go {
 				t.Fatalf("scenario is %s/%s, the mutant %s/go", sc.Primitive, sc.Dialect, m.Primitive)
 			}
-			if sc.Params.Value != m.Params.Value {
-				t.Errorf("scenario value %d, the mutant states %d", sc.Params.Value, m.Params.Value)
+			if sc.Params["value"] != m.Params["value"] {
+				t.Errorf("scenario value %d, the mutant states %d", sc.Params["value"], m.Params["value"])
 			}
 			for _, tg := range []*harness.Target{builtin(t, m.Primitive), base(t, m.Primitive)} {
 				r := harness.RunSpec(sc, tg)

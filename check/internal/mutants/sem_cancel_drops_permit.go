@@ -23,7 +23,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -58,8 +58,8 @@ func semCancelDropsPermit() Mutant {
 		Primitive: model.Semaphore,
 		Class:     ClassW,
 		Pattern:   "the permit handed to a granted waiter is dropped when that waiter is cancelled before it resumes (Semaphore analogue of bpo-23812, asyncio.Queue item lost; no Queue in syncheck yet)",
-		Target:    semTarget(name, func(s *sem) targets.SemaphoreImpl { return semCancelDropsPermitImpl{s} }),
+		Target:    semTarget(name, func(s *sem) prims.SemaphoreImpl { return semCancelDropsPermitImpl{s} }),
 		Minimal:   Size{Tasks: 2, Ops: 3, Preemptions: 0},
-		Params:    model.Params{Value: 0},
+		Params:    model.Params{"value": 0},
 	}
 }

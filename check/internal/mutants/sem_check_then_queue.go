@@ -24,7 +24,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -58,8 +58,8 @@ func semCheckThenQueue() Mutant {
 		Primitive: model.Semaphore,
 		Class:     ClassF,
 		Pattern:   "Acquire sees no permit, unlocks, then re-locks to queue and parks without re-checking, so a Release in between leaves it parked with a permit free (marusama/semaphore#2)",
-		Target:    semTarget(name, func(s *sem) targets.SemaphoreImpl { return semCheckThenQueueImpl{s} }),
+		Target:    semTarget(name, func(s *sem) prims.SemaphoreImpl { return semCheckThenQueueImpl{s} }),
 		Minimal:   Size{Tasks: 2, Ops: 2, Preemptions: 1},
-		Params:    model.Params{Value: 0},
+		Params:    model.Params{"value": 0},
 	}
 }

@@ -26,7 +26,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -62,8 +62,8 @@ func semFrontCancelStrands() Mutant {
 		Primitive: model.Semaphore,
 		Class:     ClassW,
 		Pattern:   "a cancelled front waiter returns its permit to the free pool and leaves without waking the next waiter, stranded behind it with a permit free (golang/go#37852 shape with unit permits, x/sync/semaphore)",
-		Target:    semTarget(name, func(s *sem) targets.SemaphoreImpl { return semFrontCancelStrandsImpl{s} }),
+		Target:    semTarget(name, func(s *sem) prims.SemaphoreImpl { return semFrontCancelStrandsImpl{s} }),
 		Minimal:   Size{Tasks: 2, Ops: 3, Preemptions: 0},
-		Params:    model.Params{Value: 0},
+		Params:    model.Params{"value": 0},
 	}
 }

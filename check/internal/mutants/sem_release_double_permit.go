@@ -18,7 +18,7 @@
 package mutants
 
 import (
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -43,8 +43,8 @@ func semReleaseDoublePermit() Mutant {
 		Primitive: model.Semaphore,
 		Class:     ClassS,
 		Pattern:   "Release increments the free permits and also hands the permit to the first waiter, creating a permit (Shopify/quilt#1394, @shopify/semaphore)",
-		Target:    semTarget(name, func(s *sem) targets.SemaphoreImpl { return semReleaseDoublePermitImpl{s} }),
+		Target:    semTarget(name, func(s *sem) prims.SemaphoreImpl { return semReleaseDoublePermitImpl{s} }),
 		Minimal:   Size{Tasks: 2, Ops: 3, Preemptions: 0},
-		Params:    model.Params{Value: 0},
+		Params:    model.Params{"value": 0},
 	}
 }

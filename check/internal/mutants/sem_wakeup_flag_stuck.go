@@ -25,7 +25,7 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/check/internal/targets"
+	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -97,10 +97,10 @@ func semWakeupFlagStuck() Mutant {
 		Primitive: model.Semaphore,
 		Class:     ClassW,
 		Pattern:   "a 'wakeup scheduled' flag set on wake is cleared only on a normal resume, so cancelling the woken waiter makes every later acquire block with free permits (gh-90155, asyncio.Semaphore 3.10/3.11)",
-		Target: semTarget(name, func(s *sem) targets.SemaphoreImpl {
+		Target: semTarget(name, func(s *sem) prims.SemaphoreImpl {
 			return &semWakeupFlagStuckImpl{sem: s}
 		}),
 		Minimal: Size{Tasks: 2, Ops: 3, Preemptions: 0},
-		Params:  model.Params{Value: 0},
+		Params:  model.Params{"value": 0},
 	}
 }

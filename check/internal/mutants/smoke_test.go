@@ -98,9 +98,9 @@ var smokePrograms = []smokeProgram{
 		condWaiter("W1"), condWaiter("W2"),
 		calls("N", opAcquire, model.Op{Kind: model.Add, Arg: 1}, opNotify1, opNotify1, opRelease),
 	}, cancel: []string{"W1"}},
-	{name: "semaphore-1", prim: model.Semaphore, params: model.Params{Value: 1}, tasks: []smokeTask{worker("A", 2), worker("B", 2), worker("C", 1), tryer("T")}, cancel: []string{"B"}},
-	{name: "semaphore-0", prim: model.Semaphore, params: model.Params{Value: 0}, tasks: []smokeTask{worker("W1", 1), worker("W2", 1), calls("R", opRelease)}, cancel: []string{"W1"}},
-	{name: "bounded-1", prim: model.BoundedSemaphore, params: model.Params{Value: 1}, tasks: []smokeTask{worker("A", 2), worker("B", 2), calls("R", opRelease)}, cancel: []string{"B"}},
+	{name: "semaphore-1", prim: model.Semaphore, params: model.Params{"value": 1}, tasks: []smokeTask{worker("A", 2), worker("B", 2), worker("C", 1), tryer("T")}, cancel: []string{"B"}},
+	{name: "semaphore-0", prim: model.Semaphore, params: model.Params{"value": 0}, tasks: []smokeTask{worker("W1", 1), worker("W2", 1), calls("R", opRelease)}, cancel: []string{"W1"}},
+	{name: "bounded-1", prim: model.BoundedSemaphore, params: model.Params{"value": 1}, tasks: []smokeTask{worker("A", 2), worker("B", 2), calls("R", opRelease)}, cancel: []string{"B"}},
 }
 
 // listPrograms are run by harness.RunProgram: fixed calls, no cancels.
@@ -123,12 +123,12 @@ var listPrograms = []struct {
 		{Name: "W2", Ops: []model.Op{opAcquire, {Kind: model.WaitFor, Arg: 1}, opRelease}},
 		{Name: "N", Ops: []model.Op{opAcquire, {Kind: model.Add, Arg: 1}, opNotify1, opNotify1, opRelease}},
 	}},
-	{"semaphore-list", model.Semaphore, model.Params{Value: 1}, []scenario.Task{
+	{"semaphore-list", model.Semaphore, model.Params{"value": 1}, []scenario.Task{
 		{Name: "A", Ops: []model.Op{opAcquire, opRelease, opAcquire, opRelease}},
 		{Name: "B", Ops: []model.Op{opAcquire, opRelease, opAcquire, opRelease}},
 		{Name: "C", Ops: []model.Op{opAcquire, opRelease}},
 	}},
-	{"bounded-list", model.BoundedSemaphore, model.Params{Value: 1}, []scenario.Task{
+	{"bounded-list", model.BoundedSemaphore, model.Params{"value": 1}, []scenario.Task{
 		{Name: "A", Ops: []model.Op{opAcquire, opRelease, opAcquire, opRelease}},
 		{Name: "B", Ops: []model.Op{opAcquire, opRelease, opAcquire, opRelease}},
 	}},
@@ -216,7 +216,7 @@ func checkHistory(prog smokeProgram, hist []smokeEvent) string {
 	holders, okAcq, okRel := 0, 0, 0
 	capacity := 1 // Lock, Condition
 	if prog.prim == model.Semaphore || prog.prim == model.BoundedSemaphore {
-		capacity = prog.params.Value
+		capacity = prog.params["value"]
 	}
 	for _, e := range hist {
 		k := e.op.Kind

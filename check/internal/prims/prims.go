@@ -1,0 +1,278 @@
+// Package prims holds the check side of each primitive's description: how
+// the checker drives an implementation (the adapters, with their optional
+// methods and error mapping), package impl's built-in implementation, the
+// program fragments the generator draws, how parameters are drawn and
+// shrunk, and the history invariants. One file per primitive, one registry.
+package prims
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
+	"github.com/syncheck/syncheck/impl"
+	"github.com/syncheck/syncheck/model"
+)
+
+// Descriptor is the check side of one primitive's description (the model
+// side is its model.Descriptor): how the checker drives an implementation
+// of it, which implementation is built in, what programs it generates, and
+// which history invariants hold. A new primitive is its own file here plus
+// one line in registry.go; TestComplete names any piece it lacks.
+type Descriptor struct {
+	Primitive model.Primitive
+	// Builtin builds package impl's implementation as a target.
+	Builtin func() harness.Target
+	// Fragments are the patterns of calls programs are made of, weighted:
+	// what a user writes (acquire, wait, release), misuse now and then.
+	// An Arg < 0 is drawn (1 or 2; a notify's n: 1, 2 or 0).
+	Fragments []Fragment
+	// Args lists, for an op kind with an argument, the values a
+	// fragment's Arg < 0 is drawn from, the first one what shrinking goes
+	// to (default 1, 2).
+	Args map[model.Kind][]int
+	// MaxOps is the default bound on one task's calls (0: 4).
+	MaxOps int
+	// Params says how each of the model's parameters is generated and
+	// shrunk.
+	Params []ParamGen
+	// Invariants selects the history invariants that hold.
+	Invariants history.Invariants
+}
+
+// Fragment is a pattern of calls a user writes, with holes for arguments.
+type Fragment struct {
+	Weight int
+	Ops    []model.Op
+}
+
+// Ops makes a fragment's calls: Arg < 0 (drawn) for the ops that take one.
+func Ops(ks ...model.Kind) []model.Op {
+	out := make([]model.Op, len(ks))
+	for i, k := range ks {
+		out[i] = model.Op{Kind: k}
+		for _, p := range model.Primitives {
+			if o, ok := model.Describe(p).Op(k); ok && o.Arg != "" {
+				out[i].Arg = -1
+			}
+		}
+	}
+	return out
+}
+
+// ParamGen says how a model parameter is drawn and shrunk.
+type ParamGen struct {
+	Key string
+	// Lo and Hi bound the drawn value (the smaller ones likelier);
+	// shrinking lowers it toward Lo.
+	Lo, Hi int
+	// Trades lists calls that shrinking may trade for the parameter: the
+	// call removed and the parameter changed by the delta (a Semaphore's
+	// release for one more initial permit), within [Lo, Hi+1].
+	Trades map[model.Kind]int
+}
+
+// Lookup returns primitive p's descriptor, nil if it has none.
+func Lookup(p model.Primitive) *Descriptor {
+	for _, d := range registry {
+		if d.Primitive == p {
+			return d
+		}
+	}
+	return nil
+}
+
+// Builtin returns the target of impl's own implementation of p.
+func Builtin(p model.Primitive) (harness.Target, error) {
+	if d := Lookup(p); d != nil {
+		return d.Builtin(), nil
+	}
+	return harness.Target{}, fmt.Errorf("no built-in implementation of %q", p)
+}
+
+// InvariantOf returns the history invariants of primitive p.
+func InvariantOf(p model.Primitive) history.Invariants {
+	if d := Lookup(p); d != nil {
+		return d.Invariants
+	}
+	return history.Invariants{}
+}
+
+// ErrAs maps an implementation's own error values to a model error: a
+// call's error e is Err when errors.Is(e, v) for one of Values.
+type ErrAs struct {
+	Err    model.Err
+	Values []error
+}
+
+// The full method sets of impl's types. The constructors below require
+// only a core of each (the constraints) and use the rest when present.
+type (
+	LockImpl interface {
+		Acquire(ctx context.Context) error
+		TryAcquire() bool
+		Release() error
+		Locked() bool
+	}
+	EventImpl interface {
+		Wait(ctx context.Context) error
+		Set()
+		Clear()
+		IsSet() bool
+	}
+	ConditionImpl interface {
+		LockImpl
+		Wait(ctx context.Context) error
+		WaitFor(ctx context.Context, pred func() bool) error
+		Notify(n int) error
+		NotifyAll() error
+	}
+	SemaphoreImpl interface {
+		Acquire(ctx context.Context) error
+		TryAcquire() bool
+		Release()
+		Value() int
+		Locked() bool
+	}
+	BoundedSemaphoreImpl interface {
+		Acquire(ctx context.Context) error
+		TryAcquire() bool
+		Release() error
+		Value() int
+		Locked() bool
+	}
+)
+
+// The cores: what an implementation must have to be checked at all.
+type (
+	LockCore interface {
+		Acquire(ctx context.Context) error
+		Release() error
+	}
+	EventCore interface {
+		Wait(ctx context.Context) error
+		Set()
+	}
+	ConditionCore interface {
+		Acquire(ctx context.Context) error
+		Release() error
+		Wait(ctx context.Context) error
+		Notify(n int) error
+	}
+	SemaphoreCore interface {
+		Acquire(ctx context.Context) error
+		Release()
+	}
+	BoundedSemaphoreCore interface {
+		Acquire(ctx context.Context) error
+		Release() error
+	}
+)
+
+// The optional methods, one interface each.
+type (
+	tryAcquirer  interface{ TryAcquire() bool }
+	lockedTeller interface{ Locked() bool }
+	valueTeller  interface{ Value() int }
+	clearer      interface{ Clear() }
+	isSetTeller  interface{ IsSet() bool }
+	waitForer    interface {
+		WaitFor(ctx context.Context, pred func() bool) error
+	}
+	notifyAller interface{ NotifyAll() error }
+)
+
+// optional lists, for each op that an optional method implements, the
+// interface a type must satisfy to have it.
+var optional = map[model.Kind]reflect.Type{
+	model.TryAcquire: reflect.TypeFor[tryAcquirer](),
+	model.Locked:     reflect.TypeFor[lockedTeller](),
+	model.Value:      reflect.TypeFor[valueTeller](),
+	model.Clear:      reflect.TypeFor[clearer](),
+	model.IsSet:      reflect.TypeFor[isSetTeller](),
+	model.NotifyAll:  reflect.TypeFor[notifyAller](),
+}
+
+// opsOf lists the ops of primitive p that type t implements: every op of
+// the core, and each optional one whose method t has. A Condition's
+// WaitFor is derived from Wait when t has no WaitFor but has Locked.
+func opsOf(p model.Primitive, t reflect.Type) []model.Kind {
+	var out []model.Kind
+	for _, o := range model.Describe(p).Ops {
+		k := o.Kind
+		if k == model.WaitFor {
+			if t.Implements(reflect.TypeFor[waitForer]()) || t.Implements(optional[model.Locked]) {
+				out = append(out, k)
+			}
+			continue
+		}
+		if it, ok := optional[k]; ok && !t.Implements(it) {
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// Required reports whether every implementation of primitive p has op k
+// (the constructors' constraints demand its method).
+func Required(p model.Primitive, k model.Kind) bool {
+	d := model.Describe(p)
+	if d == nil {
+		return false
+	}
+	if _, ok := d.Op(k); !ok {
+		return false
+	}
+	_, opt := optional[k]
+	return !opt && k != model.WaitFor
+}
+
+// Missing lists the ops of target's primitive that target does not
+// implement.
+func Missing(target harness.Target) []model.Kind {
+	var out []model.Kind
+	for _, o := range model.Describe(target.Primitive).Ops {
+		if !slices.Contains(target.Ops, o.Kind) {
+			out = append(out, o.Kind)
+		}
+	}
+	return out
+}
+
+// errResult maps what a call returned to the model's outcome classes: nil,
+// the context's error, one of the target's own errors (errs), or one of
+// impl's sentinels. Any other error is a failure of the implementation,
+// reported as a panic with a hint.
+func errResult(op model.Op, err error, errs []ErrAs) model.Result {
+	if err == nil {
+		return model.Result{}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return model.Result{Err: model.Cancelled}
+	}
+	for _, m := range errs {
+		for _, v := range m.Values {
+			if errors.Is(err, v) {
+				return model.Result{Err: m.Err}
+			}
+		}
+	}
+	switch {
+	case errors.Is(err, impl.ErrNotLocked):
+		return model.Result{Err: model.NotLocked}
+	case errors.Is(err, impl.ErrReleasedTooOften):
+		return model.Result{Err: model.ReleasedTooOften}
+	}
+	panic(fmt.Sprintf("%s returned an error the checker cannot classify: %v (want nil, the context's error, an impl sentinel, or an error the target maps to a model error with WithErrors)", op.Kind, err))
+}
+
+func boolResult(b bool) model.Result { return model.Result{Bool: b} }
+
+func unsupported(p model.Primitive, op model.Op) model.Result {
+	panic(fmt.Sprintf("op %s is not an operation of this %s", op.Kind, p))
+}
