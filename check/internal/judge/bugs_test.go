@@ -139,7 +139,19 @@ A release -> ok
 W acquire -> ok
 `), Options{})
 	want(t, vs, Linearizability, Pass)
-	want(t, vs, Fairness, Fail, "W parked in acquire after step 1", "completes at once")
+	want(t, vs, Fairness, Fail, "W's acquire parked inside the implementation after step 1", "returned ok at step 6", "the model completes that call at once")
+	// An implementation that looks at the context only at entry (as the
+	// JDK's AQS does) parks a call whose context is already done, and
+	// returns the cancel from the park: the message says what happened
+	// and names the rule.
+	vs = Judge(hist(t, model.Lock, model.Go, model.Params{}, `
+A acquire -> ok
+W acquire! ...
+W acquire -> cancelled
+A release -> ok
+`), Options{})
+	want(t, vs, Linearizability, Pass)
+	want(t, vs, Fairness, Fail, "W's acquire parked inside the implementation after step 3", "returned cancelled at step 4", "G2")
 }
 
 // A free permit and a waiter left parked: the release did not hand it over.

@@ -383,8 +383,21 @@ func (j *judging) explainFairness(fv variant) Verdict {
 	switch ev.kind {
 	case rPark:
 		v.At = ev.at - 1
-		v.Message = fmt.Sprintf("%s parked in %s after %s, but the model does not make that call wait there: it completes at once", name, p.opName(c.op), step(ev.at-1))
-		v.Expected = name + "'s " + p.opName(c.op) + " returns at once"
+		// What was observed: the call parked (registered as a waiter),
+		// and how it ended; the rule: a call parks only where the model
+		// makes it wait (G2: a call that would block with a done context
+		// returns at once, without queueing).
+		ended := "is still parked at the end"
+		if !c.open() {
+			ended = fmt.Sprintf("returned %s at %s", resultName(c.op, c.res), step(c.retAt))
+		}
+		rule := "a call may park only where the model makes it wait"
+		if c.op.CtxDone || (!c.open() && c.res.Err == model.Cancelled) {
+			rule += " (a call that would block with a done context returns at once, without queueing: G2)"
+		}
+		v.Message = fmt.Sprintf("%s's %s parked inside the implementation after %s (it registered as a waiter) and %s, but when it parked the model completes that call at once, without waiting: %s",
+			name, p.opName(c.op), step(ev.at-1), ended, rule)
+		v.Expected = name + "'s " + p.opName(c.op) + " returns at once, without parking"
 		return v
 	case rReturn:
 	default:
