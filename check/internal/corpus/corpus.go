@@ -54,7 +54,7 @@ func TargetOf(sc *scenario.Scenario) (harness.Target, error) {
 // Replay runs sc's schedule on target (harness.Replay) and judges the
 // history against the model of sc's dialect.
 func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
-	ex, skipped, err := harness.Replay(sc, &target)
+	ex, skipped, err := harness.FollowScenario(sc, &target)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
 		}
 	}
 	if res.Failure == nil && !ex.Outcome.OK() {
-		res.Failure = &judge.Verdict{Property: judge.Property(ex.Outcome.Verdict.String()), Status: judge.Fail, Message: ex.Outcome.String(), At: -1}
+		res.Failure = &judge.Verdict{Property: judge.Property(ex.Outcome.Ending.String()), Status: judge.Fail, Message: ex.Outcome.String(), At: -1}
 	}
 	return res, nil
 }

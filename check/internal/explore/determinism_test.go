@@ -36,7 +36,7 @@ func TestExecutionDeterministic(t *testing.T) {
 			t.Fatalf("%s: 20 seeds gave the same schedule", s.Name())
 		}
 		// The schedule replays exactly.
-		ex, err := explore.Replay(target, &prog, first.Schedule, 0)
+		ex, err := explore.RunSchedule(target, &prog, first.Schedule, 0)
 		if err != nil || !reflect.DeepEqual(ex.History, first.History) {
 			t.Fatalf("%s: replay: %v", s.Name(), err)
 		}
@@ -50,10 +50,10 @@ func TestReplayDiverges(t *testing.T) {
 	ex := explore.Execute(target, &prog, explore.Random().Chooser(&prog, scheduler.NewPCG(1)), 0)
 	bad := append(explore.Schedule(nil), ex.Schedule...)
 	bad[0] = explore.Action{Kind: explore.DeliverCancel, Task: 1, Cancel: 0} // T2 has not called yet
-	if _, err := explore.Replay(target, &prog, bad, 0); err == nil {
+	if _, err := explore.RunSchedule(target, &prog, bad, 0); err == nil {
 		t.Fatal("a cancel of a call not started replayed without error")
 	}
-	if _, err := explore.Replay(target, &prog, ex.Schedule[:len(ex.Schedule)/2], 0); err == nil {
+	if _, err := explore.RunSchedule(target, &prog, ex.Schedule[:len(ex.Schedule)/2], 0); err == nil {
 		t.Fatal("half a schedule replayed without error")
 	}
 }

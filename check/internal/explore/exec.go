@@ -109,7 +109,7 @@ func (e *Execution) String() string {
 	for _, h := range e.History {
 		fmt.Fprintf(&b, "      %s\n", formatEvent(e.Program, h))
 	}
-	fmt.Fprintf(&b, "outcome: %s\n", e.Outcome.Verdict)
+	fmt.Fprintf(&b, "outcome: %s\n", e.Outcome.Ending)
 	return b.String()
 }
 
@@ -284,7 +284,7 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 	}
 	for {
 		if m := s.Misuse(); m != nil {
-			ex.Outcome = scheduler.Outcome{Verdict: scheduler.Misused, Misuse: m, Steps: v.steps}
+			ex.Outcome = scheduler.Outcome{Ending: scheduler.Misused, Misuse: m, Steps: v.steps}
 			break
 		}
 		actions = actions[:0]
@@ -309,7 +309,7 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 		}
 		if v.steps >= r.maxSteps {
 			ex.Outcome = s.Report()
-			ex.Outcome.Verdict = scheduler.StepBound
+			ex.Outcome.Ending = scheduler.StepBound
 			tr := s.Trace()
 			ex.Outcome.Last = append([]scheduler.Event(nil), tr[max(0, len(tr)-scheduler.LastSteps):]...)
 			break
@@ -379,10 +379,10 @@ func (r *replay) Choose(v *View, actions []Action) int {
 	return 0
 }
 
-// Replay runs prog against target following sched exactly. It reports an
+// RunSchedule runs prog against target following sched exactly. It reports an
 // error when the schedule does not fit the run (an action not enabled when
 // its turn comes, or the run going on past its end).
-func Replay(target harness.Target, prog *Program, sched Schedule, maxSteps int) (*Execution, error) {
+func RunSchedule(target harness.Target, prog *Program, sched Schedule, maxSteps int) (*Execution, error) {
 	if maxSteps <= 0 {
 		maxSteps = defaultMaxSteps
 	}

@@ -104,7 +104,7 @@ func (f *Failure) String() string { return string(f.Property) + ": " + f.Message
 // inconclusive, never failures.
 func checkExecution(cfg *Config, ex *Execution, names []string) (f *Failure, inconclusive bool) {
 	o := ex.Outcome
-	switch o.Verdict {
+	switch o.Ending {
 	case scheduler.TaskPanicked:
 		msg := "a task panicked"
 		if o.Panic != nil {
@@ -131,7 +131,7 @@ func checkExecution(cfg *Config, ex *Execution, names []string) (f *Failure, inc
 		Tasks:      len(ex.Program.Tasks),
 		Names:      names,
 		History:    ex.History,
-		Quiescent:  o.Verdict == scheduler.Quiescent,
+		Quiescent:  o.Ending == scheduler.Quiescent,
 		// Parks: where each blocking call first parked (registration
 		// points, for the Fairness judge).
 		Parks:      ex.Parks,

@@ -72,7 +72,7 @@ func (c *Counterexample) String() string {
 // reports a schedule that does not fit the run any more.
 func (c *Counterexample) Replay(target harness.Target, cfg Config) (*Failure, *Execution, error) {
 	cfg = cfg.withDefaults()
-	ex, err := Replay(target, &c.Program, c.Schedule, cfg.MaxSteps)
+	ex, err := RunSchedule(target, &c.Program, c.Schedule, cfg.MaxSteps)
 	if err != nil {
 		return nil, ex, err
 	}

@@ -56,7 +56,7 @@ func (p *prop) shrinkDraws(best drawn) drawn {
 // tryDraws replays draws and reports the counterexample they give when it
 // is smaller than best.
 func (p *prop) tryDraws(draws []int, best drawn) (drawn, bool) {
-	src := &scheduler.Recorder{Src: &scheduler.Replay{Draws: draws}}
+	src := &scheduler.Recorder{Src: &scheduler.Recorded{Draws: draws}}
 	prog := p.gen(src)
 	if WaitForRacy(&prog) {
 		return drawn{}, false

@@ -149,8 +149,8 @@ func TestRandomRunIsDeterministic(t *testing.T) {
 		name string
 		st   func(seed uint64) scheduler.Strategy
 	}{
-		{"random", func(seed uint64) scheduler.Strategy { return scheduler.Random(scheduler.NewPCG(seed)) }},
-		{"pct", func(seed uint64) scheduler.Strategy { return scheduler.PCT(scheduler.NewPCG(seed), 3, 100, 3) }},
+		{"random", func(seed uint64) scheduler.Strategy { return scheduler.Uniform(scheduler.NewPCG(seed)) }},
+		{"pct", func(seed uint64) scheduler.Strategy { return scheduler.Uniform(scheduler.NewPCG(seed)) }},
 	} {
 		t.Run(mk.name, func(t *testing.T) {
 			first := harness.RunProgram(condProgram, model.Params{"conditions": 1}, target, mk.st(42), 10_000)

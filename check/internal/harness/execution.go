@@ -7,8 +7,8 @@ import (
 	"github.com/syncheck/syncheck/model/scenario"
 )
 
-// Execution is one run of a program under the controlled scheduler.
-type Execution struct {
+// Record is one run of a program under the controlled scheduler.
+type Record struct {
 	History []history.Event
 	// Trace is every scheduling step, with its named point.
 	Trace   []scheduler.Event
@@ -26,10 +26,10 @@ type Execution struct {
 // scheduling choice made by st, until all tasks finish, the run is
 // quiescent, a task panics, or maxSteps scheduling steps were taken. The
 // run is a pure function of the program and of st's choices.
-func RunProgram(tasks []scenario.Task, p model.Params, target *Target, st scheduler.Strategy, maxSteps int) *Execution {
+func RunProgram(tasks []scenario.Task, p model.Params, target *Target, st scheduler.Strategy, maxSteps int) *Record {
 	h := newHarness(tasks, target, p)
 	defer h.close()
 	out := h.runStrategy(st, maxSteps)
 	q, parked := h.end()
-	return &Execution{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}
+	return &Record{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}
 }

@@ -87,8 +87,8 @@ func (h *harness) runStrategy(st scheduler.Strategy, maxSteps int) scheduler.Out
 		}
 	}
 	out := h.s.Report()
-	if out.Verdict == scheduler.Running {
-		out.Verdict = scheduler.StepBound
+	if out.Ending == scheduler.Running {
+		out.Ending = scheduler.StepBound
 	}
 	return out
 }

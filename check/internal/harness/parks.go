@@ -10,7 +10,7 @@ import (
 // Registrations returns where each call of e first parked: e.Parks when
 // the run recorded them, else read off the trace (ParksFromTrace). known
 // is false when the trace cannot be matched with the history.
-func (e *Execution) Registrations() (parks []history.Park, known bool) {
+func (e *Record) Registrations() (parks []history.Park, known bool) {
 	if e.Parks != nil || len(e.Trace) == 0 {
 		return e.Parks, true
 	}
@@ -20,8 +20,8 @@ func (e *Execution) Registrations() (parks []history.Park, known bool) {
 
 // ParkedAtEnd reports whether the run ended quiescent, and which tasks
 // were parked then.
-func (e *Execution) ParkedAtEnd() (quiescent bool, parked []int) {
-	if e.Outcome.Verdict != scheduler.Quiescent {
+func (e *Record) ParkedAtEnd() (quiescent bool, parked []int) {
+	if e.Outcome.Ending != scheduler.Quiescent {
 		return false, nil
 	}
 	for _, id := range e.Outcome.Parked {

@@ -7,7 +7,7 @@ import (
 	"github.com/syncheck/syncheck/model/scenario"
 )
 
-// Replay runs sc's schedule on target alone, leniently: the model is not
+// FollowScenario runs sc's schedule on target alone, leniently: the model is not
 // consulted and the stated outcomes are not checked; a step the target
 // cannot take (its task is parked with nothing to wake it, or has made all
 // its calls, or never reaches the named point) is skipped and reported in
@@ -15,7 +15,7 @@ import (
 // the implementation it was found on, the schedule reproduces the failing
 // history; on a fixed one, the run diverges where the bug was, and the
 // judges decide on whatever history it produced.
-func Replay(sc *scenario.Scenario, target *Target) (ex *Execution, skipped []string, err error) {
+func FollowScenario(sc *scenario.Scenario, target *Target) (ex *Record, skipped []string, err error) {
 	if target.Primitive != sc.Primitive {
 		return nil, nil, fmt.Errorf("target %s implements %s, the scenario is about %s", target.Name, target.Primitive, sc.Primitive)
 	}
@@ -51,7 +51,7 @@ func Replay(sc *scenario.Scenario, target *Target) (ex *Execution, skipped []str
 	// the judges see a whole run (quiescent, or all done).
 	out := h.runStrategy(firstEnabled{}, maxStepPoints)
 	q, parked := h.end()
-	return &Execution{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}, skipped, nil
+	return &Record{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}, skipped, nil
 }
 
 // firstEnabled always takes the first enabled choice: the lowest task, its

@@ -37,11 +37,11 @@ type SpecResult struct {
 	// Failure is the first failure, as "file:line: message"; "" on success.
 	Failure string
 	// Partial: the scenario has partial steps (@ POINT), so the model was
-	// not followed step by step; judge the Execution instead.
+	// not followed step by step; judge the Record instead.
 	Partial bool
-	// Execution is what the target did (nil when no target was run):
+	// Record is what the target did (nil when no target was run):
 	// History, Quiescent and Parked are filled in; Trace is the scheduler's.
-	Execution *Execution
+	Record *Record
 }
 
 // Failed reports whether the scenario failed.
@@ -79,7 +79,7 @@ func RunSpec(sc *scenario.Scenario, target *Target) *SpecResult {
 		}
 		defer func() {
 			q, parked := drv.end()
-			res.Execution = &Execution{History: drv.history, Trace: append([]scheduler.Event(nil), drv.s.Trace()...), Quiescent: q, Parked: parked, Parks: drv.parks}
+			res.Record = &Record{History: drv.history, Trace: append([]scheduler.Event(nil), drv.s.Trace()...), Quiescent: q, Parked: parked, Parks: drv.parks}
 			drv.close()
 		}()
 	}

@@ -28,7 +28,7 @@ func benchInputs(b *testing.B, n int) []Input {
 	p := model.Params{"conditions": 1}
 	ins := make([]Input, n)
 	for i := range ins {
-		e := harness.RunProgram(benchCondProgram, p, &tg, scheduler.PCT(scheduler.NewPCG(uint64(i)), 3, 60, 3), 10_000)
+		e := harness.RunProgram(benchCondProgram, p, &tg, scheduler.Uniform(scheduler.NewPCG(uint64(i))), 10_000)
 		ins[i] = NewInput(e, benchCondProgram, model.Condition, model.Go, p)
 	}
 	return ins
@@ -60,7 +60,7 @@ func BenchmarkRunAndJudgeCondition(b *testing.B) {
 	p := model.Params{"conditions": 1}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		e := harness.RunProgram(benchCondProgram, p, &tg, scheduler.PCT(scheduler.NewPCG(uint64(i)), 3, 60, 3), 10_000)
+		e := harness.RunProgram(benchCondProgram, p, &tg, scheduler.Uniform(scheduler.NewPCG(uint64(i))), 10_000)
 		vs := Judge(NewInput(e, benchCondProgram, model.Condition, model.Go, p), Options{})
 		if vs[0].Status != Pass {
 			b.Fatalf("%+v", vs)

@@ -17,7 +17,7 @@ import (
 // a call in flight at random points (about one choice in six), so cancels
 // land everywhere: before a call registers, while it waits, in the wake
 // window, during a Condition's re-acquire.
-func runWithCancels(tasks []scenario.Task, target *harness.Target, params model.Params, seed uint64) (*harness.Execution, error) {
+func runWithCancels(tasks []scenario.Task, target *harness.Target, params model.Params, seed uint64) (*harness.Record, error) {
 	s := scheduler.New()
 	defer s.Close()
 	inst := target.New(s, params)
@@ -58,7 +58,7 @@ func runWithCancels(tasks []scenario.Task, target *harness.Target, params model.
 		}
 		s.Step(en[rng.IntN(len(en))])
 	}
-	return &harness.Execution{History: hist, Trace: append([]scheduler.Event(nil), s.Trace()...), Outcome: s.Report()}, nil
+	return &harness.Record{History: hist, Trace: append([]scheduler.Event(nil), s.Trace()...), Outcome: s.Report()}, nil
 }
 
 // TestBuiltinWithCancelsPass: executions of the built-in primitives with

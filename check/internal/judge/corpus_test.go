@@ -112,8 +112,8 @@ func builtinTarget(t testing.TB, p model.Primitive) *harness.Target {
 
 func strategies(seed uint64, tasks int) []scheduler.Strategy {
 	return []scheduler.Strategy{
-		scheduler.Random(scheduler.NewPCG(seed)),
-		scheduler.PCT(scheduler.NewPCG(seed), 2+int(seed%3), 60, tasks),
+		scheduler.Uniform(scheduler.NewPCG(seed)),
+		scheduler.Uniform(scheduler.NewPCG(seed ^ uint64(tasks)<<32 ^ 0x5bd1e995)),
 	}
 }
 
@@ -127,11 +127,11 @@ func TestBuiltinExecutionsPass(t *testing.T) {
 	for _, pg := range programs {
 		t.Run(pg.name, func(t *testing.T) {
 			tg := builtinTarget(t, pg.prim)
-			outcomes := map[scheduler.Verdict]int{}
+			outcomes := map[scheduler.Ending]int{}
 			for seed := uint64(0); seed < seeds; seed++ {
 				for _, st := range strategies(seed, len(pg.tasks)) {
 					e := harness.RunProgram(pg.tasks, pg.params, tg, st, 10_000)
-					outcomes[e.Outcome.Verdict]++
+					outcomes[e.Outcome.Ending]++
 					in := NewInput(e, pg.tasks, pg.prim, model.Go, pg.params)
 					if !in.ParksKnown {
 						t.Fatalf("seed %d: parks not found in the trace", seed)
@@ -139,7 +139,7 @@ func TestBuiltinExecutionsPass(t *testing.T) {
 					vs := Judge(in, Options{})
 					for _, v := range vs {
 						if v.Status != Pass {
-							t.Fatalf("seed %d (%s): %s %s: %s\n%s", seed, e.Outcome.Verdict, v.Property, v.Status, v.Message, dump(in))
+							t.Fatalf("seed %d (%s): %s %s: %s\n%s", seed, e.Outcome.Ending, v.Property, v.Status, v.Message, dump(in))
 						}
 					}
 				}
@@ -422,7 +422,7 @@ func TestParksFromTrace(t *testing.T) {
 	pg := programs[1] // lock-stuck: B's second acquire always parks
 	tg := builtinTarget(t, pg.prim)
 	for seed := uint64(0); seed < 30; seed++ {
-		e := harness.RunProgram(pg.tasks, pg.params, tg, scheduler.Random(scheduler.NewPCG(seed)), 10_000)
+		e := harness.RunProgram(pg.tasks, pg.params, tg, scheduler.Uniform(scheduler.NewPCG(seed)), 10_000)
 		parks, err := ParksFromTrace(e.History, e.Trace)
 		if err != nil {
 			t.Fatal(err)
@@ -432,7 +432,7 @@ func TestParksFromTrace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.Outcome.Verdict == scheduler.Quiescent {
+		if e.Outcome.Ending == scheduler.Quiescent {
 			for _, tk := range in.Parked {
 				k := p.byTask[tk][len(p.byTask[tk])-1]
 				if p.calls[k].parkAt < 0 {
@@ -445,7 +445,7 @@ func TestParksFromTrace(t *testing.T) {
 		}
 	}
 	// A history the trace does not match.
-	e := harness.RunProgram(pg.tasks, pg.params, tg, scheduler.Random(scheduler.NewPCG(1)), 10_000)
+	e := harness.RunProgram(pg.tasks, pg.params, tg, scheduler.Uniform(scheduler.NewPCG(1)), 10_000)
 	if _, err := ParksFromTrace(e.History[1:], e.Trace); err == nil {
 		t.Fatal("a truncated history matched the trace")
 	}

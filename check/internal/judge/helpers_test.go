@@ -196,7 +196,7 @@ func dump(in Input) string {
 
 // NewInput makes the Input of an execution of tasks, with its registration
 // points (when the trace can be matched with the history).
-func NewInput(e *harness.Execution, tasks []scenario.Task, prim model.Primitive, d model.Dialect, params model.Params) Input {
+func NewInput(e *harness.Record, tasks []scenario.Task, prim model.Primitive, d model.Dialect, params model.Params) Input {
 	in := Input{Primitive: prim, Dialect: d, Params: params, Tasks: len(tasks), History: e.History, Invariants: prims.InvariantOf(prim)}
 	for _, t := range tasks {
 		in.Names = append(in.Names, t.Name)

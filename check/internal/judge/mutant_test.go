@@ -124,7 +124,7 @@ func simpleTarget(name string, forgetful, barging bool) *harness.Target {
 func hunt(t *testing.T, tg *harness.Target, prog []scenario.Task, seeds int) (map[Property]int, map[Property]string) {
 	n, first := map[Property]int{}, map[Property]string{}
 	for seed := range uint64(seeds) {
-		e := harness.RunProgram(prog, model.Params{}, tg, scheduler.Random(scheduler.NewPCG(seed)), 10_000)
+		e := harness.RunProgram(prog, model.Params{}, tg, scheduler.Uniform(scheduler.NewPCG(seed)), 10_000)
 		for _, v := range Judge(NewInput(e, prog, model.Lock, model.Go, model.Params{}), Options{}) {
 			if v.Status == Fail {
 				n[v.Property]++

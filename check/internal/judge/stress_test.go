@@ -54,7 +54,7 @@ func TestStressLong(t *testing.T) {
 		fails := map[string]int{}
 		first := map[string]string{}
 		for seed := uint64(0); seed < 4000; seed++ {
-			var e *harness.Execution
+			var e *harness.Record
 			if seed%2 == 0 {
 				e = harness.RunProgram(pg.tasks, pg.params, tg, strategies(seed, len(pg.tasks))[seed/2%2], 10_000)
 			} else if pg.name != "condition-waitfor" {

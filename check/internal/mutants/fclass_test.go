@@ -169,7 +169,7 @@ var fCases = map[string]fCase{
 		},
 		ok: func(r *fRun) error {
 			return firstErr(
-				expect(r.s.Report().Verdict, scheduler.AllDone, "verdict"),
+				expect(r.s.Report().Ending, scheduler.AllDone, "verdict"),
 				expect(r.results["W"], []model.Result{{}}, "W's results"))
 		},
 	},
@@ -188,7 +188,7 @@ var fCases = map[string]fCase{
 		},
 		ok: func(r *fRun) error {
 			return firstErr(
-				expect(r.s.Report().Verdict, scheduler.AllDone, "verdict"),
+				expect(r.s.Report().Ending, scheduler.AllDone, "verdict"),
 				expect(r.results["W"], []model.Result{{}}, "W's results"),
 				expect(r.query(model.Op{Kind: model.Value}).Int, 0, "value"))
 		},
@@ -255,7 +255,7 @@ func TestFClassKills(t *testing.T) {
 			// Replayed through harness.RunProgram with the recorded
 			// choices, the run is the same.
 			ex := harness.RunProgram(programOf(fc.tasks), fc.params, &m.Target, scheduler.Script(scheduler.Choices(trace)), len(trace))
-			if ex.Outcome.Verdict != scheduler.Quiescent || !slices.Equal(ex.Outcome.Parked, parkedIDs(trace)) {
+			if ex.Outcome.Ending != scheduler.Quiescent || !slices.Equal(ex.Outcome.Parked, parkedIDs(trace)) {
 				t.Errorf("replay through RunProgram: %s", ex.Outcome)
 			}
 		})

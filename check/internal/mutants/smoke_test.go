@@ -138,8 +138,8 @@ var listPrograms = []struct {
 // symptom it shows, "" if none.
 func runList(i int, target *harness.Target, seed uint64) string {
 	lp := listPrograms[i]
-	ex := harness.RunProgram(lp.tasks, lp.params, target, scheduler.Random(scheduler.NewPCG(seed)), 10_000)
-	switch ex.Outcome.Verdict {
+	ex := harness.RunProgram(lp.tasks, lp.params, target, scheduler.Uniform(scheduler.NewPCG(seed)), 10_000)
+	switch ex.Outcome.Ending {
 	case scheduler.AllDone:
 	case scheduler.Quiescent:
 		var names []string
@@ -148,7 +148,7 @@ func runList(i int, target *harness.Target, seed uint64) string {
 		}
 		return "quiescent with " + strings.Join(names, ", ") + " parked"
 	default:
-		return ex.Outcome.Verdict.String()
+		return ex.Outcome.Ending.String()
 	}
 	hist := make([]smokeEvent, len(ex.History))
 	for j, e := range ex.History {
@@ -195,8 +195,8 @@ func runSmoke(prog smokeProgram, target *harness.Target, seed uint64) string {
 			}
 		})
 	}
-	out := s.Run(scheduler.Random(scheduler.NewPCG(seed)), 10_000)
-	switch out.Verdict {
+	out := s.Run(scheduler.Uniform(scheduler.NewPCG(seed)), 10_000)
+	switch out.Ending {
 	case scheduler.AllDone:
 	case scheduler.Quiescent:
 		var names []string
@@ -205,7 +205,7 @@ func runSmoke(prog smokeProgram, target *harness.Target, seed uint64) string {
 		}
 		return "quiescent with " + strings.Join(names, ", ") + " parked"
 	default:
-		return out.Verdict.String()
+		return out.Ending.String()
 	}
 	return checkHistory(prog, hist)
 }

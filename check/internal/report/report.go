@@ -106,8 +106,8 @@ func Table(w io.Writer, p *explore.Program, h []history.Event) {
 	}
 }
 
-// Verdict is a judge's verdict as data.
-type Verdict struct {
+// VerdictJSON is a judge's verdict as data.
+type VerdictJSON struct {
 	Property string   `json:"property"`
 	Status   string   `json:"status"`
 	Message  string   `json:"message,omitempty"`
@@ -126,17 +126,17 @@ type Event struct {
 
 // CounterexampleJSON is a counterexample as data.
 type CounterexampleJSON struct {
-	Property    string    `json:"property"`
-	Message     string    `json:"message"`
-	Tasks       int       `json:"tasks"`
-	Ops         int       `json:"ops"`
-	Cancels     int       `json:"cancels"`
-	Preemptions int       `json:"preemptions"`
-	Scenario    string    `json:"scenario"`
-	Schedule    []string  `json:"schedule"`
-	History     []Event   `json:"history"`
-	Verdicts    []Verdict `json:"verdicts"`
-	Replay      string    `json:"replay,omitempty"`
+	Property    string        `json:"property"`
+	Message     string        `json:"message"`
+	Tasks       int           `json:"tasks"`
+	Ops         int           `json:"ops"`
+	Cancels     int           `json:"cancels"`
+	Preemptions int           `json:"preemptions"`
+	Scenario    string        `json:"scenario"`
+	Schedule    []string      `json:"schedule"`
+	History     []Event       `json:"history"`
+	Verdicts    []VerdictJSON `json:"verdicts"`
+	Replay      string        `json:"replay,omitempty"`
 }
 
 // JSONOf converts c to data.
@@ -165,7 +165,7 @@ func JSONOf(c *explore.Counterexample, replay string) CounterexampleJSON {
 		out.History = append(out.History, ev)
 	}
 	for _, v := range c.Verdicts {
-		out.Verdicts = append(out.Verdicts, Verdict{Property: string(v.Property), Status: v.Status.String(), Message: v.Message, Expected: v.Expected, States: v.States, At: v.At})
+		out.Verdicts = append(out.Verdicts, VerdictJSON{Property: string(v.Property), Status: v.Status.String(), Message: v.Message, Expected: v.Expected, States: v.States, At: v.At})
 	}
 	return out
 }
@@ -183,7 +183,7 @@ func HTML(w io.Writer, c *explore.Counterexample, d model.Dialect) error {
 	in := judge.Input{
 		Primitive: c.Program.Primitive, Dialect: d, Params: c.Program.Params,
 		Tasks: len(c.Program.Tasks), Names: c.Program.Names(), History: c.History,
-		Quiescent: c.Outcome.Verdict == scheduler.Quiescent,
+		Quiescent: c.Outcome.Ending == scheduler.Quiescent,
 	}
 	if in.Quiescent {
 		for _, id := range c.Outcome.Parked {

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// BenchmarkStep measures one scheduling point: Random picks one of three
+// BenchmarkStep measures one scheduling point: Uniform picks one of three
 // tasks spinning on Yield, and the token goes to it and back. ns/op is the
 // cost per scheduling point (choice, two handoffs, trace record). Runs are
 // 1,000 steps long, on a fresh scheduler each.
@@ -23,8 +23,8 @@ func BenchmarkStep(b *testing.B) {
 				}
 			})
 		}
-		out := s.Run(Random(NewPCG(uint64(done))), min(runLen, b.N-done))
-		if out.Verdict != StepBound {
+		out := s.Run(Uniform(NewPCG(uint64(done))), min(runLen, b.N-done))
+		if out.Ending != StepBound {
 			b.Fatal(out)
 		}
 		s.Close()
@@ -33,7 +33,7 @@ func BenchmarkStep(b *testing.B) {
 
 // BenchmarkExecution measures a whole execution of a 3-task, 12-operation
 // program (each task: Inc, Wait with a cancel placed by a fourth task, Inc,
-// Set) on the toy primitives: New, Spawn, Run with Random, Close. This is
+// Set) on the toy primitives: New, Spawn, Run with Uniform, Close. This is
 // the unit of the checker's throughput budget (about 2,000 judged
 // executions/s, judging included).
 func BenchmarkExecution(b *testing.B) {
@@ -53,7 +53,7 @@ func BenchmarkExecution(b *testing.B) {
 			})
 		}
 		s.Spawn("cancel", cancel)
-		out := s.Run(Random(NewPCG(uint64(i))), 10000)
+		out := s.Run(Uniform(NewPCG(uint64(i))), 10000)
 		if !out.OK() {
 			b.Fatal(out)
 		}

@@ -193,12 +193,12 @@ func TestStrictModeReportsForeignGoroutine(t *testing.T) {
 			<-done
 			m.Yield("after")
 		})
-		out := s.Run(Random(NewPCG(0)), 100)
+		out := s.Run(Uniform(NewPCG(0)), 100)
 		if strict {
-			if out.Verdict != Misused || !strings.Contains(out.Misuse.Error(), "not a task") {
+			if out.Ending != Misused || !strings.Contains(out.Misuse.Error(), "not a task") {
 				t.Fatalf("strict: outcome %v", out)
 			}
-		} else if out.Verdict != AllDone {
+		} else if out.Ending != AllDone {
 			// Without strict mode the foreign goroutine is mistaken for T
 			// (a documented limitation); the run still ends.
 			t.Fatalf("default: outcome %v", out)
@@ -231,8 +231,8 @@ func TestForeignGoroutineNeverHangs(t *testing.T) {
 				m.Yield("own")
 			}
 		})
-		out := s.Run(Random(NewPCG(uint64(i))), 10000)
-		switch out.Verdict {
+		out := s.Run(Uniform(NewPCG(uint64(i))), 10000)
+		switch out.Ending {
 		case Misused:
 			misuses++
 			if !strings.Contains(out.Misuse.Error(), "own goroutine") {

@@ -5,12 +5,12 @@ import (
 	"strings"
 )
 
-// Verdict is how a run ended.
-type Verdict uint8
+// Ending is how a run ended.
+type Ending uint8
 
 const (
 	// AllDone: every task finished.
-	AllDone Verdict = iota
+	AllDone Ending = iota
 	// Quiescent: nothing is enabled; the unfinished tasks are all parked
 	// (whether that is right is the judge's question: a lost wakeup, a
 	// deadlock, or waiters the model also leaves waiting).
@@ -31,11 +31,11 @@ const (
 
 var verdictNames = [...]string{"all done", "quiescent", "deadlock", "panic", "step bound", "misuse", "running"}
 
-func (v Verdict) String() string {
+func (v Ending) String() string {
 	if int(v) < len(verdictNames) {
 		return verdictNames[v]
 	}
-	return fmt.Sprintf("Verdict(%d)", v)
+	return fmt.Sprintf("Ending(%d)", v)
 }
 
 // BlockedTask is a task blocked on a mutex, with the mutex's holder.
@@ -48,7 +48,7 @@ type BlockedTask struct {
 
 // Outcome is the report of a run.
 type Outcome struct {
-	Verdict Verdict
+	Ending Ending
 	// Steps is the number of steps this Run took.
 	Steps int
 	// Parked and Blocked list the unfinished tasks by state, by TaskID
@@ -69,11 +69,11 @@ const LastSteps = 32
 
 // OK reports whether the run ended without any verdict the scheduler itself
 // can call a bug: every task done, or quiescent with tasks parked only.
-func (o Outcome) OK() bool { return o.Verdict == AllDone || o.Verdict == Quiescent }
+func (o Outcome) OK() bool { return o.Ending == AllDone || o.Ending == Quiescent }
 
 func (o Outcome) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s after %d steps", o.Verdict, o.Steps)
+	fmt.Fprintf(&b, "%s after %d steps", o.Ending, o.Steps)
 	if len(o.Parked) > 0 {
 		fmt.Fprintf(&b, "; parked: %v", o.Parked)
 	}
@@ -104,7 +104,7 @@ func (s *Scheduler) Run(st Strategy, maxSteps int) Outcome {
 	var o Outcome
 	for {
 		if m := s.Misuse(); m != nil {
-			o.Verdict, o.Misuse = Misused, m
+			o.Ending, o.Misuse = Misused, m
 			return o
 		}
 		s.enabled = s.appendEnabled(s.enabled[:0])
@@ -114,7 +114,7 @@ func (s *Scheduler) Run(st Strategy, maxSteps int) Outcome {
 		}
 		if o.Steps >= maxSteps {
 			s.settle(&o)
-			o.Verdict = StepBound
+			o.Ending = StepBound
 			o.Last = append([]Event(nil), s.trace[max(0, len(s.trace)-LastSteps):]...)
 			return o
 		}
@@ -122,10 +122,10 @@ func (s *Scheduler) Run(st Strategy, maxSteps int) Outcome {
 		o.Steps++
 		if ev.State == Panicked {
 			if m := s.Misuse(); m != nil {
-				o.Verdict, o.Misuse = Misused, m
+				o.Ending, o.Misuse = Misused, m
 				return o
 			}
-			o.Verdict, o.Panic = TaskPanicked, s.tasks[ev.Task].panic
+			o.Ending, o.Panic = TaskPanicked, s.tasks[ev.Task].panic
 			return o
 		}
 	}
@@ -134,42 +134,42 @@ func (s *Scheduler) Run(st Strategy, maxSteps int) Outcome {
 // settle fills in the verdict and the parked and blocked tasks of a run
 // that stopped with every task settled.
 func (s *Scheduler) settle(o *Outcome) {
-	o.Verdict = AllDone
+	o.Ending = AllDone
 	for _, t := range s.tasks {
 		switch s.state(t) {
 		case Parked:
 			o.Parked = append(o.Parked, t.id)
-			if o.Verdict == AllDone {
-				o.Verdict = Quiescent
+			if o.Ending == AllDone {
+				o.Ending = Quiescent
 			}
 		case Blocked:
 			h := t.ms.owner
 			o.Blocked = append(o.Blocked, BlockedTask{Task: t.id, Name: t.name, Holder: h.id, HolderName: h.name})
-			o.Verdict = Deadlock
+			o.Ending = Deadlock
 		}
 	}
 }
 
 // Report describes the scheduler's current state as an Outcome, without
-// stepping: Verdict AllDone, Quiescent or Deadlock when nothing is enabled,
+// stepping: Ending AllDone, Quiescent or Deadlock when nothing is enabled,
 // Running when something still is, TaskPanicked when a task
 // panicked, Misused after a misuse. Steps is the whole trace's length.
 func (s *Scheduler) Report() Outcome {
 	o := Outcome{Steps: len(s.trace)}
 	if m := s.Misuse(); m != nil {
-		o.Verdict, o.Misuse = Misused, m
+		o.Ending, o.Misuse = Misused, m
 		return o
 	}
 	for _, t := range s.tasks {
 		if t.panic != nil {
-			o.Verdict, o.Panic = TaskPanicked, t.panic
+			o.Ending, o.Panic = TaskPanicked, t.panic
 			return o
 		}
 	}
 	s.settle(&o)
 	s.enabled = s.appendEnabled(s.enabled[:0])
 	if len(s.enabled) > 0 {
-		o.Verdict = Running
+		o.Ending = Running
 	}
 	return o
 }

@@ -26,7 +26,7 @@
 //
 // Quiescence is "nothing enabled and some task not finished". A task blocked
 // on a mutex at quiescence is a deadlock on the primitive's own mutex: a bug
-// in the primitive, reported as such (Verdict Deadlock).
+// in the primitive, reported as such (Ending Deadlock).
 //
 // # Teardown
 //
@@ -54,7 +54,7 @@
 // detectable: always in strict mode (SetStrict), otherwise when its hooks
 // collide with the task's (two goroutines claim one token). The offending
 // goroutine is ended (runtime.Goexit) rather than left to run unchecked,
-// the scheduler is poisoned, the run ends with Verdict Misused, and Close
+// the scheduler is poisoned, the run ends with Ending Misused, and Close
 // releases every goroutine parked in a hook. Without strict mode, a foreign
 // goroutine whose hooks do not collide with its task's is mistaken for it.
 //

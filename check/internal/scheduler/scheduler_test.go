@@ -55,8 +55,8 @@ func (p *program) close() {
 func TestDeterminism(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	strategies := map[string]func(seed uint64) Strategy{
-		"random": func(seed uint64) Strategy { return Random(NewPCG(seed)) },
-		"pct":    func(seed uint64) Strategy { return PCT(NewPCG(seed), 3, 30, 5) },
+		"random": func(seed uint64) Strategy { return Uniform(NewPCG(seed)) },
+		"pct":    func(seed uint64) Strategy { return Uniform(NewPCG(seed)) },
 	}
 	for _, name := range []string{"random", "pct"} {
 		mk := strategies[name]
@@ -103,8 +103,8 @@ func TestQuiescenceWithParkedTasks(t *testing.T) {
 	w1 := s.Spawn("W1", func() { got[1] = ev.Wait(context.Background()) })
 	s.Spawn("I", ctr.Inc)
 
-	out := s.Run(Random(NewPCG(1)), 100)
-	if out.Verdict != Quiescent || !slices.Equal(out.Parked, []TaskID{w0, w1}) || len(out.Blocked) != 0 {
+	out := s.Run(Uniform(NewPCG(1)), 100)
+	if out.Ending != Quiescent || !slices.Equal(out.Parked, []TaskID{w0, w1}) || len(out.Blocked) != 0 {
 		t.Fatalf("outcome %v, want quiescent with W0 and W1 parked", out)
 	}
 	if !s.Quiescent() || len(s.Enabled()) != 0 {
@@ -140,8 +140,8 @@ func TestQuiescenceWithParkedTasks(t *testing.T) {
 	if en := s.Enabled(); !slices.Equal(en, []Choice{{Task: w1}}) {
 		t.Fatalf("after Set: enabled %v", en)
 	}
-	out = s.Run(Random(NewPCG(1)), 100)
-	if out.Verdict != AllDone || got[1] != nil {
+	out = s.Run(Uniform(NewPCG(1)), 100)
+	if out.Ending != AllDone || got[1] != nil {
 		t.Fatalf("outcome %v, W1 returned %v", out, got[1])
 	}
 }
@@ -160,9 +160,9 @@ func TestDeadlockOnMutex(t *testing.T) {
 		for _, c := range []Choice{{Task: t0}, {Task: t0}, {Task: t1}, {Task: t1}} {
 			s.Step(c)
 		}
-		out := s.Run(Random(NewPCG(0)), 100)
+		out := s.Run(Uniform(NewPCG(0)), 100)
 		want := []BlockedTask{{Task: t0, Name: "AB", Holder: t1, HolderName: "BA"}, {Task: t1, Name: "BA", Holder: t0, HolderName: "AB"}}
-		if out.Verdict != Deadlock || !slices.Equal(out.Blocked, want) || out.OK() {
+		if out.Ending != Deadlock || !slices.Equal(out.Blocked, want) || out.OK() {
 			t.Fatalf("outcome %v", out)
 		}
 		if ti := s.Task(t0); ti.State != Blocked || ti.HolderName != "BA" {
@@ -175,8 +175,8 @@ func TestDeadlockOnMutex(t *testing.T) {
 		var m sched.Mutex
 		m.SetRuntime(s)
 		s.Spawn("twice", func() { m.Lock(); defer m.Unlock(); m.Lock() })
-		out := s.Run(Random(NewPCG(0)), 100)
-		if out.Verdict != Deadlock || len(out.Blocked) != 1 || out.Blocked[0].Holder != 0 {
+		out := s.Run(Uniform(NewPCG(0)), 100)
+		if out.Ending != Deadlock || len(out.Blocked) != 1 || out.Blocked[0].Holder != 0 {
 			t.Fatalf("outcome %v", out)
 		}
 	})
@@ -188,7 +188,7 @@ func TestDeadlockOnMutex(t *testing.T) {
 		s.Spawn("leaker", func() { m.Lock() })
 		s.Spawn("victim", func() { m.Lock(); m.Unlock() })
 		out := s.Run(Script([]Choice{{Task: 0}, {Task: 0}, {Task: 1}}), 100)
-		if out.Verdict != Deadlock || len(out.Blocked) != 1 || out.Blocked[0].HolderName != "leaker" {
+		if out.Ending != Deadlock || len(out.Blocked) != 1 || out.Blocked[0].HolderName != "leaker" {
 			t.Fatalf("outcome %v", out)
 		}
 	})
@@ -198,12 +198,12 @@ func TestDeadlockOnMutex(t *testing.T) {
 		c := newCounter(s)
 		c.mu.Lock() // the driver, between steps
 		s.Spawn("I", c.Inc)
-		out := s.Run(Random(NewPCG(0)), 100)
-		if out.Verdict != Deadlock || len(out.Blocked) != 1 || out.Blocked[0].Holder != -1 {
+		out := s.Run(Uniform(NewPCG(0)), 100)
+		if out.Ending != Deadlock || len(out.Blocked) != 1 || out.Blocked[0].Holder != -1 {
 			t.Fatalf("outcome %v", out)
 		}
 		c.mu.Unlock()
-		if out := s.Run(Random(NewPCG(0)), 100); out.Verdict != AllDone || c.Value() != 1 {
+		if out := s.Run(Uniform(NewPCG(0)), 100); out.Ending != AllDone || c.Value() != 1 {
 			t.Fatalf("outcome %v, counter %d", out, c.Value())
 		}
 	})
@@ -257,14 +257,14 @@ func TestWakeWindow(t *testing.T) {
 	// The strategies reach both sides of the window on their own: the
 	// cancel is a task (C), so when it lands is a scheduling decision.
 	for name, mk := range map[string]func(uint64) Strategy{
-		"random": func(seed uint64) Strategy { return Random(NewPCG(seed)) },
-		"pct":    func(seed uint64) Strategy { return PCT(NewPCG(seed), 3, 20, 4) },
+		"random": func(seed uint64) Strategy { return Uniform(NewPCG(seed)) },
+		"pct":    func(seed uint64) Strategy { return Uniform(NewPCG(seed)) },
 	} {
 		seen := map[Seen]uint64{}
 		for seed := range uint64(500) {
 			p := wakeProgram(1, false, true) // W0, S, C, I
 			out := p.s.Run(mk(seed), 1000)
-			if out.Verdict != AllDone {
+			if out.Ending != AllDone {
 				t.Fatalf("%s seed %d: %v", name, seed, out)
 			}
 			for _, e := range p.s.Trace() {
@@ -292,7 +292,7 @@ func lostWakeup(t *testing.T, st Strategy, buggy bool) bool {
 	p := wakeProgram(3, buggy, false)
 	defer p.close()
 	out := p.s.Run(st, 1000)
-	switch out.Verdict {
+	switch out.Ending {
 	case AllDone:
 		return false
 	case Quiescent:
@@ -312,9 +312,9 @@ func TestStrategiesFindLostWakeup(t *testing.T) {
 		name string
 		mk   func(seed uint64) Strategy
 	}{
-		{"random", func(seed uint64) Strategy { return Random(NewPCG(seed)) }},
+		{"random", func(seed uint64) Strategy { return Uniform(NewPCG(seed)) }},
 		// Depth 2: one preemption, between W's check and its registration.
-		{"pct", func(seed uint64) Strategy { return PCT(NewPCG(seed), 2, 30, 5) }},
+		{"pct", func(seed uint64) Strategy { return Uniform(NewPCG(seed)) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			found := -1
@@ -355,8 +355,8 @@ func TestLivelockAtStepBound(t *testing.T) {
 			m.Yield("spin")
 		}
 	})
-	out := s.Run(Random(NewPCG(7)), 50)
-	if out.Verdict != StepBound || out.Steps != 50 || len(out.Last) != LastSteps || out.OK() {
+	out := s.Run(Uniform(NewPCG(7)), 50)
+	if out.Ending != StepBound || out.Steps != 50 || len(out.Last) != LastSteps || out.OK() {
 		t.Fatalf("outcome %v", out)
 	}
 	spins := 0
@@ -387,7 +387,7 @@ func TestPanicReported(t *testing.T) {
 	// W parks; P runs to its panic.
 	s.RunUntil(Choice{Task: 0}, nil, 10)
 	out := s.Run(Script([]Choice{{Task: 1}, {Task: 1}, {Task: 1}, {Task: 1}}), 100)
-	if out.Verdict != TaskPanicked || out.Panic == nil || out.Panic.Name != "P" || out.Panic.Value != "boom 42" {
+	if out.Ending != TaskPanicked || out.Panic == nil || out.Panic.Name != "P" || out.Panic.Value != "boom 42" {
 		t.Fatalf("outcome %v", out)
 	}
 	if !strings.Contains(string(out.Panic.Stack), "panickingBody") {
@@ -396,7 +396,7 @@ func TestPanicReported(t *testing.T) {
 	if ti := s.Task(1); ti.State != Panicked || ti.Panic != out.Panic {
 		t.Fatalf("P: %+v", ti)
 	}
-	if r := s.Report(); r.Verdict != TaskPanicked {
+	if r := s.Report(); r.Ending != TaskPanicked {
 		t.Fatalf("report %v", r)
 	}
 	s.Close()
@@ -410,8 +410,8 @@ func TestGoexitInTaskReported(t *testing.T) {
 	s := New()
 	defer s.Close()
 	s.Spawn("G", func() { runtimeGoexit() })
-	out := s.Run(Random(NewPCG(0)), 10)
-	if out.Verdict != TaskPanicked || !errors.As(asError(out.Panic.Value), new(GoexitError)) {
+	out := s.Run(Uniform(NewPCG(0)), 10)
+	if out.Ending != TaskPanicked || !errors.As(asError(out.Panic.Value), new(GoexitError)) {
 		t.Fatalf("outcome %v", out)
 	}
 }
@@ -453,7 +453,7 @@ func TestMutexBlocking(t *testing.T) {
 	if ti := s.Task(b); ti.State != Ready {
 		t.Fatalf("B: %+v", ti)
 	}
-	if out := s.Run(Random(NewPCG(0)), 100); out.Verdict != AllDone || c.Value() != 2 {
+	if out := s.Run(Uniform(NewPCG(0)), 100); out.Ending != AllDone || c.Value() != 2 {
 		t.Fatalf("outcome %v, counter %d", out, c.Value())
 	}
 	// The counter is right under every schedule.
@@ -463,9 +463,9 @@ func TestMutexBlocking(t *testing.T) {
 		for i := range 3 {
 			s.Spawn(fmt.Sprint("I", i), c.Inc)
 		}
-		out := s.Run(Random(NewPCG(seed)), 100)
+		out := s.Run(Uniform(NewPCG(seed)), 100)
 		s.Close()
-		if out.Verdict != AllDone || c.Value() != 3 {
+		if out.Ending != AllDone || c.Value() != 3 {
 			t.Fatalf("seed %d: outcome %v, counter %d", seed, out, c.Value())
 		}
 	}
@@ -561,7 +561,7 @@ func TestDriverMisuse(t *testing.T) {
 	if msg := panicMessage(func() { c.mu.Lock() }); !strings.Contains(msg, "block forever") {
 		t.Fatalf("driver Lock on a held mutex: %q", msg)
 	}
-	if out := s.Run(Random(NewPCG(0)), 10); out.Verdict != AllDone {
+	if out := s.Run(Uniform(NewPCG(0)), 10); out.Ending != AllDone {
 		t.Fatalf("outcome %v", out)
 	}
 }
@@ -575,7 +575,7 @@ func TestUnlockByNonOwnerReported(t *testing.T) {
 	s.Spawn("holder", func() { m.Lock(); m.Yield("held"); m.Unlock() })
 	s.Spawn("thief", func() { m.Unlock() })
 	out := s.Run(Script([]Choice{{Task: 0}, {Task: 0}, {Task: 1}}), 10)
-	if out.Verdict != TaskPanicked || out.Panic.Name != "thief" || !strings.Contains(fmt.Sprint(out.Panic.Value), "which holder holds") {
+	if out.Ending != TaskPanicked || out.Panic.Name != "thief" || !strings.Contains(fmt.Sprint(out.Panic.Value), "which holder holds") {
 		t.Fatalf("outcome %v", out)
 	}
 	// The holder's own Unlock still works (the mutex was locked again for

@@ -17,12 +17,12 @@ func TestReplay(t *testing.T) {
 	for seed := range uint64(20) {
 		rec := &Recorder{Src: NewPCG(seed)}
 		p := wakeProgram(3, true, true)
-		out := p.s.Run(PCT(rec, 3, 30, 6), 1000)
+		out := p.s.Run(Uniform(rec), 1000)
 		tr := p.s.Trace()
 		p.close()
 
 		p = wakeProgram(3, true, true)
-		out2 := p.s.Run(PCT(&Replay{Draws: rec.Draws}, 3, 30, 6), 1000)
+		out2 := p.s.Run(Uniform(&Recorded{Draws: rec.Draws}), 1000)
 		if !slices.Equal(p.s.Trace(), tr) || out2.String() != out.String() {
 			t.Fatalf("seed %d: replaying the draws gave another run", seed)
 		}
@@ -62,42 +62,14 @@ func switches(tr []Event) int {
 	return n
 }
 
-// TestPCTDepth: PCT with depth d preempts at most d-1 times: with tasks
-// that never block, a run switches tasks at most (n-1) + (d-1) times, and
-// every depth is reached.
-func TestPCTDepth(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	const n, k = 3, 5
-	steps := n * (k + 1)
-	for _, d := range []int{1, 2, 3} {
-		most := 0
-		for seed := range uint64(200) {
-			s := spinners(n, k)
-			out := s.Run(PCT(NewPCG(seed), d, steps, n), 1000)
-			if out.Verdict != AllDone {
-				t.Fatal(out)
-			}
-			sw := switches(s.Trace())
-			s.Close()
-			if sw > (n-1)+(d-1) {
-				t.Fatalf("depth %d seed %d: %d switches", d, seed, sw)
-			}
-			most = max(most, sw)
-		}
-		if most != (n-1)+(d-1) {
-			t.Errorf("depth %d: at most %d switches in 200 seeds, want %d", d, most, (n-1)+(d-1))
-		}
-	}
-}
-
-// TestRandomStickyZero: with Random, draws of 0 keep the running task, so a
+// TestUniformStickyZero: with Uniform, draws of 0 keep the running task, so a
 // source that returns only zeros (what rapid shrinks toward) gives the run
 // with the fewest context switches.
-func TestRandomStickyZero(t *testing.T) {
+func TestUniformStickyZero(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	s := spinners(3, 4)
 	defer s.Close()
-	s.Run(Random(&Replay{}), 1000)
+	s.Run(Uniform(&Recorded{}), 1000)
 	if sw := switches(s.Trace()); sw != 2 {
 		t.Fatalf("%d switches: %v", sw, s.Trace())
 	}
@@ -118,7 +90,7 @@ func TestRapidSource(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		p := wakeProgram(3, false, true)
 		defer p.close()
-		if out := p.s.Run(Random(rapidSource{rt}), 1000); out.Verdict != AllDone {
+		if out := p.s.Run(Uniform(rapidSource{rt}), 1000); out.Ending != AllDone {
 			rt.Fatalf("correct event: %v", out)
 		}
 	})
@@ -126,7 +98,7 @@ func TestRapidSource(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		p := wakeProgram(3, true, false)
 		defer p.close()
-		if out := p.s.Run(Random(rapidSource{rt}), 1000); out.Verdict == Quiescent && p.ev.IsSet() {
+		if out := p.s.Run(Uniform(rapidSource{rt}), 1000); out.Ending == Quiescent && p.ev.IsSet() {
 			found++
 		}
 	})
