@@ -14,7 +14,7 @@ func runMutants(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("mutants", `Usage: checkcli mutants [flags] [NAME...]
 
 Runs the checker against the mutants: buggy variants of the primitives, each
-a faithful copy of a real bug pattern (check/mutants). For each it prints
+a faithful copy of a real bug pattern (check/internal/mutants). For each it prints
 whether it was killed, the executions and seconds to the first failure, and
 the size of the shrunk counterexample (tasks / calls / preemptions) next to
 the known minimal one. Exit status 1 if any mutant survives.`, stdout)

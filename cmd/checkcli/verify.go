@@ -161,21 +161,8 @@ counterexample, 2 bad input.`, stdout)
 
 	specsRun := 0
 	if !*noSpecs && *implName == "impl" {
-		scs, err := embeddedScenarios(p)
-		if err != nil {
+		if specsRun, err = runSpecsOf(p, target, stdout); err != nil {
 			return err
-		}
-		for _, sc := range scs {
-			var t *check.Target
-			if sc.Dialect == model.Go {
-				t = &target
-			}
-			if r := check.Spec(sc, t, false); r.Failed {
-				fmt.Fprintf(stdout, "FAIL %s\n     %s\n%s", sc.File, r.Message, r.Report)
-				fmt.Fprintf(stdout, "replay: go run ./cmd/checkcli spec -v %s\n", sc.File)
-				return errFailed
-			}
-			specsRun++
 		}
 	}
 
@@ -204,6 +191,38 @@ counterexample, 2 bad input.`, stdout)
 		}
 		return nil
 	}
+	printVerify(stdout, p, target, res, specsRun)
+	if res.Failed {
+		return errFailed
+	}
+	return nil
+}
+
+// runSpecsOf runs the specs/ scenarios about p against the model and
+// target, before the search; it returns how many passed, or errFailed
+// after printing the first failure.
+func runSpecsOf(p model.Primitive, target check.Target, stdout io.Writer) (int, error) {
+	scs, err := embeddedScenarios(p)
+	if err != nil {
+		return 0, err
+	}
+	for i, sc := range scs {
+		var t *check.Target
+		if sc.Dialect == model.Go {
+			t = &target
+		}
+		if r := check.Spec(sc, t, false); r.Failed {
+			fmt.Fprintf(stdout, "FAIL %s\n     %s\n%s", sc.File, r.Message, r.Report)
+			fmt.Fprintf(stdout, "replay: go run ./cmd/checkcli spec -v %s\n", sc.File)
+			return i, errFailed
+		}
+	}
+	return len(scs), nil
+}
+
+// printVerify writes verify's result for people: the coverage of a search
+// that found nothing, or the counterexample's report.
+func printVerify(stdout io.Writer, p model.Primitive, target check.Target, res check.Result, specsRun int) {
 	if !res.Failed {
 		fmt.Fprintf(stdout, "verify %s (%s): no counterexample\n", p, target.Name())
 		if specsRun > 0 {
@@ -215,7 +234,7 @@ counterexample, 2 bad input.`, stdout)
 			fmt.Fprintf(stdout, "  %d executions inconclusive (the linearizability search timed out): not counted as passing\n", res.Inconclusive)
 		}
 		fmt.Fprintf(stdout, "  rerun: %s\n", res.Replay)
-		return nil
+		return
 	}
 	fmt.Fprintf(stdout, "verify %s (%s): COUNTEREXAMPLE after %d executions (%v)\n\n",
 		p, target.Name(), res.FoundAfter, res.Elapsed.Round(time.Millisecond))
@@ -224,7 +243,6 @@ counterexample, 2 bad input.`, stdout)
 		fmt.Fprintf(stdout, "\nsaved: %s\nreplay: go run ./cmd/checkcli replay %s\n", res.Saved, res.Saved)
 	}
 	fmt.Fprintf(stdout, "search again: %s\n", res.Replay)
-	return errFailed
 }
 
 // lookupTarget resolves --impl.

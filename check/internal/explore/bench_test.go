@@ -103,7 +103,7 @@ func TestMemoryFlat(t *testing.T) {
 	}
 }
 
-// TestKillsMutants: Run kills every mutant of check/mutants within its
+// TestKillsMutants: Run kills every mutant of check/internal/mutants within its
 // budget (no shrinking here), and the median time to the first failure is
 // under a second.
 func TestKillsMutants(t *testing.T) {
@@ -138,7 +138,7 @@ const (
 )
 
 // TestShrinksNearMinimal: for every mutant, the shrunk counterexample is no
-// larger than the known minimal one (check/mutants: Minimal) plus the slack
+// larger than the known minimal one (check/internal/mutants: Minimal) plus the slack
 // above. Under the race detector only one mutant per primitive is shrunk.
 func TestShrinksNearMinimal(t *testing.T) {
 	seen := map[string]bool{}

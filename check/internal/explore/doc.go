@@ -7,9 +7,11 @@
 // A Program is a primitive, its parameters (a semaphore's value, the number
 // of Conditions sharing a Condition program's Lock), 1..4 tasks T1..Tn each
 // making a short list of calls, and Cancels: Cancel{Task, Call} cancels the
-// context of that call. Gen draws programs with rapid: the number of tasks,
-// then each task as a list of fragments, the patterns users write
-// (acquire/release pairs; for Condition acquire,wait,release /
+// context of that call. Gen draws programs from a scheduler.Source (a
+// seeded PCG in Run, rapid's stream under Property), sizes small-first:
+// the parameters, the number of tasks, then each task as a list of
+// fragments, the patterns users write, from the primitive's check-side
+// descriptor (acquire/release pairs; for Condition acquire,wait,release /
 // acquire,notify N,release / acquire,waitfor K,release / producers that add
 // and notify; several Conditions over one Lock now and then; semaphore
 // values 0..2), weighted toward meaningful programs with some misuse, and
@@ -29,7 +31,7 @@
 // when no action would change anything (every task done, or quiescent with
 // only cancels of returned calls left), at MaxSteps (a livelock), or when a
 // task panics. The Schedule (every action taken) replays the run exactly
-// (Replay); the Execution also has the scheduler's trace with the named
+// (RunSchedule); the Execution also has the scheduler's trace with the named
 // points, the history, the preemptions and the cancels that landed in a
 // wake window.
 //
@@ -71,20 +73,22 @@
 // Inconclusive verdicts are counted (Config.Stats), never failures. Use it
 // with rapid.Check or rapid.MakeFuzz.
 //
-// Run(target, cfg, budget) is the loop for the command line: it runs
-// rapid.Check on the property with a rapid.TB of its own, in chunks of
-// cases seeded from cfg.Seed, until the budget (executions and/or wall
-// time) is spent or a case fails. A failure is then rapid's: rapid
-// reproduces and shrinks it, and the property captures every failing case
-// it sees, the last being rapid's final replay of its minimal case. Then
-// two structural passes: polish removes tasks, calls (one or two in a row),
-// cancels, merges tasks, lowers arguments, trades a release for a
-// semaphore's initial permit, and for each candidate replays the adapted
-// schedule or searches the candidate's schedules (exhaustively up to two
-// preemptions, then WakeWindow samples), keeping any failing candidate
-// that is smaller in (tasks, calls, preemptions); and the preemptions of
-// the result are minimized by an exhaustive search of its program. The
-// Result has the first failure as found (with the rapid seed that
-// reproduces it), the minimal Counterexample, and what the search and the
-// shrinking cost.
+// Run(target, cfg, budget) is the loop for Verify and the command line,
+// with no process-global state: the i'th program and its schedules are
+// drawn from a PCG seeded with ProgramSeed(cfg.Seed, i), until the budget
+// (executions and/or wall time) is spent or an execution fails. The failure
+// is then shrunk: its recorded draws are edited (runs of them deleted,
+// values zeroed and lowered) and replayed, as rapid and Hypothesis shrink;
+// programs no larger than the best so far are searched for a smaller
+// failure; then polish removes tasks, calls (one or two in a row),
+// cancels, merges tasks (one task's calls inserted anywhere in another's),
+// lowers arguments and parameters, trades calls for parameters (a
+// release for a semaphore's initial permit), and for each candidate
+// replays the adapted schedule or searches the candidate's schedules
+// (exhaustively up to two preemptions, then WakeWindow samples), keeping
+// any failing candidate that is smaller in (tasks, calls, preemptions);
+// and the preemptions of the result are minimized by an exhaustive search
+// of its program. The Result has the first failure as found (with the seed
+// that reproduces it as a Run's first program), the minimal
+// Counterexample, and what the search and the shrinking cost.
 package explore

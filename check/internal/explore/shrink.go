@@ -168,6 +168,20 @@ type candidate struct {
 // steps first: without a task, without one call, without a cancel, with an
 // argument lowered; each with c's schedule adapted to it.
 func candidates(c *Counterexample, target *harness.Target) []candidate {
+	var out []candidate
+	out = append(out, taskMoves(c)...)
+	out = append(out, callMoves(c)...)
+	out = append(out, cancelMoves(c)...)
+	out = append(out, argumentMoves(c)...)
+	out = append(out, paramMoves(c)...)
+	out = append(out, lateralMoves(c, target)...)
+	return out
+}
+
+// taskMoves: a task removed; two tasks merged into one (task i's calls
+// after task j's, before them, or anywhere in between: a waiter's wait
+// moved into the task that notifies, after its notify).
+func taskMoves(c *Counterexample) []candidate {
 	prog := &c.Program
 	var out []candidate
 	if len(prog.Tasks) > 1 {
@@ -175,9 +189,6 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 			out = append(out, candidate{withoutTask(prog, i), scheduleWithoutTask(c.Schedule, prog, i), false})
 		}
 	}
-	// Two tasks merged into one: task i's calls after task j's, before
-	// them, or anywhere in between (a waiter's wait moved into the task
-	// that notifies, after its notify).
 	for i := range prog.Tasks {
 		for j := range prog.Tasks {
 			if i == j {
@@ -189,6 +200,14 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 			}
 		}
 	}
+	return out
+}
+
+// callMoves: a call removed, or two calls in a row (a release and the
+// acquire after it, say).
+func callMoves(c *Counterexample) []candidate {
+	prog := &c.Program
+	var out []candidate
 	for i, t := range prog.Tasks {
 		if len(t.Ops) < 2 {
 			continue
@@ -198,7 +217,6 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 			out = append(out, candidate{q, remapCancels(c.Schedule, remap), false})
 		}
 	}
-	// Two calls in a row (a release and the acquire after it, say).
 	for i, t := range prog.Tasks {
 		if len(t.Ops) < 3 {
 			continue
@@ -214,6 +232,13 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 			out = append(out, candidate{q, remapCancels(c.Schedule, remap1), false})
 		}
 	}
+	return out
+}
+
+// cancelMoves: a cancel removed.
+func cancelMoves(c *Counterexample) []candidate {
+	prog := &c.Program
+	var out []candidate
 	for i := range prog.Cancels {
 		q := clone(prog)
 		q.Cancels = append(q.Cancels[:i:i], prog.Cancels[i+1:]...)
@@ -227,6 +252,13 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 		remap[i] = -1
 		out = append(out, candidate{q, remapCancels(c.Schedule, remap), false})
 	}
+	return out
+}
+
+// argumentMoves: a call's argument lowered, or its done context dropped.
+func argumentMoves(c *Counterexample) []candidate {
+	prog := &c.Program
+	var out []candidate
 	for i, t := range prog.Tasks {
 		for j, op := range t.Ops {
 			for _, lower := range lowerOp(op) {
@@ -236,59 +268,74 @@ func candidates(c *Counterexample, target *harness.Target) []candidate {
 			}
 		}
 	}
-	// Each parameter lowered toward its generation bound (a candidate
-	// that no longer fits the program, a Condition still named, fails
-	// Validate and is passed over), and the calls it trades for (a
-	// Semaphore: a permit given from the start instead of a release, or one
-	// fewer and an acquire less).
-	if d := prims.Lookup(prog.Primitive); d != nil {
-		for _, x := range d.Params {
-			cur := prog.Params[x.Key]
-			for v := cur - 1; v >= x.Lo; v-- {
-				q := clone(prog)
-				q.Params[x.Key] = v
-				if q.Validate() == nil {
-					out = append(out, candidate{q, c.Schedule, false})
-				}
+	return out
+}
+
+// paramMoves: each parameter lowered toward its generation bound (a
+// candidate that no longer fits the program, a Condition still named,
+// fails Validate and is passed over), and the calls it trades for (a
+// Semaphore: a permit given from the start instead of a release, or one
+// fewer and an acquire less).
+func paramMoves(c *Counterexample) []candidate {
+	prog := &c.Program
+	d := prims.Lookup(prog.Primitive)
+	if d == nil {
+		return nil
+	}
+	var out []candidate
+	for _, x := range d.Params {
+		cur := prog.Params[x.Key]
+		for v := cur - 1; v >= x.Lo; v-- {
+			q := clone(prog)
+			q.Params[x.Key] = v
+			if q.Validate() == nil {
+				out = append(out, candidate{q, c.Schedule, false})
 			}
-			for i, t := range prog.Tasks {
-				for j, op := range t.Ops {
-					dv, ok := x.Trades[op.Kind]
-					if !ok || cur+dv < x.Lo || cur+dv > x.Hi+1 {
-						continue
-					}
-					q, remap := withoutCall(prog, i, j)
-					if len(q.Tasks[i].Ops) == 0 {
-						continue
-					}
-					q.Params[x.Key] += dv
-					out = append(out, candidate{q, remapCancels(c.Schedule, remap), false})
+		}
+		for i, t := range prog.Tasks {
+			for j, op := range t.Ops {
+				dv, ok := x.Trades[op.Kind]
+				if !ok || cur+dv < x.Lo || cur+dv > x.Hi+1 {
+					continue
 				}
+				q, remap := withoutCall(prog, i, j)
+				if len(q.Tasks[i].Ops) == 0 {
+					continue
+				}
+				q.Params[x.Key] += dv
+				out = append(out, candidate{q, remapCancels(c.Schedule, remap), false})
 			}
 		}
 	}
-	// Lateral moves: one call replaced by another op, worth it only if the
-	// program then fails with fewer preemptions (small programs only:
-	// there are many).
-	if c.Preemptions > 0 && c.Ops() <= lateralOps {
-		for i, t := range prog.Tasks {
-			for j, op := range t.Ops {
-				for _, spec := range model.Describe(prog.Primitive).Ops {
-					k := spec.Kind
-					if k == op.Kind || !target.Supports(k) {
-						continue
-					}
-					q := clone(prog)
-					o := model.Op{Kind: k, Cond: op.Cond}
-					if spec.Arg != "" {
-						o.Arg = 1
-					}
-					if !spec.Scoped {
-						o.Cond = 0
-					}
-					q.Tasks[i].Ops[j] = o
-					out = append(out, candidate{q, c.Schedule, true})
+	return out
+}
+
+// lateralMoves: one call replaced by another op the target has, worth it
+// only if the program then fails with fewer preemptions (small programs
+// only: there are many).
+func lateralMoves(c *Counterexample, target *harness.Target) []candidate {
+	prog := &c.Program
+	if c.Preemptions == 0 || c.Ops() > lateralOps {
+		return nil
+	}
+	var out []candidate
+	for i, t := range prog.Tasks {
+		for j, op := range t.Ops {
+			for _, spec := range model.Describe(prog.Primitive).Ops {
+				k := spec.Kind
+				if k == op.Kind || !target.Supports(k) {
+					continue
 				}
+				q := clone(prog)
+				o := model.Op{Kind: k, Cond: op.Cond}
+				if spec.Arg != "" {
+					o.Arg = 1
+				}
+				if !spec.Scoped {
+					o.Cond = 0
+				}
+				q.Tasks[i].Ops[j] = o
+				out = append(out, candidate{q, c.Schedule, true})
 			}
 		}
 	}

@@ -1,5 +1,5 @@
 // Package harness runs programs against implementations under the
-// controlled scheduler (check/scheduler) and against the reference models
+// controlled scheduler (check/internal/scheduler) and against the reference models
 // (model): the targets (the built-in primitives, mutants, a user's own),
 // the harness that turns a program's tasks into scheduler tasks and records
 // the history of calls, returns and cancels, and the scenario runner that

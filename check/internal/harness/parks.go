@@ -37,7 +37,7 @@ func (e *Record) ParkedAtEnd() (quiescent bool, parked []int) {
 // return, and cancels are recorded by the driver between steps. A park in
 // a step that recorded no event is placed after the cancels around it
 // (their order is not recorded). It fails when the two do not match (a
-// history not recorded by check/harness).
+// history not recorded by the harness).
 func ParksFromTrace(h []history.Event, trace []scheduler.Event) ([]history.Park, error) {
 	var parks []history.Park
 	cur := 0

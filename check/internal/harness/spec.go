@@ -148,7 +148,7 @@ func RunSpec(sc *scenario.Scenario, target *Target) *SpecResult {
 
 // runPartial follows a schedule with partial steps on the implementation
 // alone, checking the outcomes it states; the model's verdict on the
-// resulting history is the judges' (check/judge).
+// resulting history is the judges' (check/internal/judge).
 func runPartial(sc *scenario.Scenario, drv *implRun, res *SpecResult, fail func(int, string, ...any) *SpecResult) *SpecResult {
 	for _, st := range sc.Steps {
 		sr := StepResult{Step: st, Text: scenario.StepString(sc, st)}

@@ -13,7 +13,7 @@ import (
 )
 
 // runWithCancels runs tasks against target under the controlled scheduler,
-// recording the history as check/harness does, and cancels the context of
+// recording the history as the harness does, and cancels the context of
 // a call in flight at random points (about one choice in six), so cancels
 // land everywhere: before a call registers, while it waits, in the wake
 // window, during a Condition's re-acquire.
