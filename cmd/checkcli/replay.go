@@ -35,7 +35,7 @@ whether it still fails. Exit status 1 if any still fails.`, stdout)
 	for _, sc := range scs {
 		target, err := lookupTarget(sc.Primitive, cmp.Or(sc.Target, "impl"))
 		if err != nil {
-			return fmt.Errorf("%s: %w", sc.File, err)
+			return usagef("%s: its target %q is neither impl nor a mutant: a counterexample of your own implementation replays from go test, with check.Replay(t, target, dir)", sc.File, sc.Target)
 		}
 		r, err := check.ReplayScenario(sc, target)
 		if err != nil {

@@ -2,6 +2,7 @@ package explore
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -87,9 +88,11 @@ func (p *Program) Validate() error {
 // Scenario returns the program as a scenario without steps (its header and
 // task lines), for printing in the scenario language.
 func (p *Program) Scenario() *scenario.Scenario {
-	sc := &scenario.Scenario{Primitive: p.Primitive, Dialect: model.Go, Params: p.Params}
-	if p.Primitive == model.Condition && sc.Params["conditions"] < 1 {
-		sc.Params["conditions"] = 1
+	sc := &scenario.Scenario{Primitive: p.Primitive, Dialect: model.Go, Params: maps.Clone(p.Params)}
+	if d := model.Describe(p.Primitive); d != nil {
+		if full, err := d.Complete(p.Params); err == nil {
+			sc.Params = full
+		}
 	}
 	for _, t := range p.Tasks {
 		sc.Tasks = append(sc.Tasks, scenario.Task{Name: t.Name, Ops: append([]model.Op(nil), t.Ops...)})
@@ -368,9 +371,6 @@ func (g *generator) draw(src scheduler.Source) Program {
 // between by a task not serialized by the lock is a data race in the
 // user's program that the model does not describe.
 func WaitForRacy(prog *Program) bool {
-	if prog.Primitive != model.Condition {
-		return false
-	}
 	has := false
 	for _, t := range prog.Tasks {
 		for _, op := range t.Ops {

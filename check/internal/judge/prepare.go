@@ -72,9 +72,9 @@ const maxCallsPerTask = 1<<15 - 1
 
 func prepare(in Input) (*prepared, error) {
 	p := &prepared{in: in, tasks: in.Tasks, parks: in.ParksKnown}
-	if in.Primitive == model.Condition {
-		p.conds = max(in.Params["conditions"], 1)
-	}
+	// The instances of a scoped op (Conditions sharing one Lock); 1 for a
+	// primitive without.
+	p.conds = max(in.Params["conditions"], 1)
 	if _, err := model.New(in.Primitive, in.Dialect, in.Params); err != nil {
 		return nil, err
 	}

@@ -268,7 +268,7 @@ func errResult(op model.Op, err error, errs []ErrAs) model.Result {
 	case errors.Is(err, impl.ErrReleasedTooOften):
 		return model.Result{Err: model.ReleasedTooOften}
 	}
-	panic(fmt.Sprintf("%s returned an error the checker cannot classify: %v (want nil, the context's error, an impl sentinel, or an error the target maps to a model error with WithErrors)", op.Kind, err))
+	panic(fmt.Sprintf("%s returned an error the checker cannot classify: %v (want nil, the context's error, an impl sentinel, or your own error mapped to a model error with Target.MapErr)", op.Kind, err))
 }
 
 func boolResult(b bool) model.Result { return model.Result{Bool: b} }
