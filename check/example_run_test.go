@@ -57,8 +57,8 @@ func ExampleRun() {
 	fmt.Println("failed:", r.Failed, "property:", r.Property)
 	fmt.Println("tasks/calls/preemptions:", r.Size)
 	// Output:
-	// failed: true property: linearizability
-	// tasks/calls/preemptions: 2/4/0
+	// failed: true property: quiescence
+	// tasks/calls/preemptions: 2/4/1
 }
 
 // Property is the check as a rapid property, for rapid.Check or, through

@@ -90,10 +90,10 @@ func (v *verifyFlags) options() (check.Options, error) {
 
 // args renders the flags that reproduce a run with seed.
 func (v *verifyFlags) args(seed uint64) string {
-	s := fmt.Sprintf("--seed %d --runs %d --strategy %s", seed, v.runs, v.strategy)
-	if v.budget > 0 && v.runs == 0 {
-		s = fmt.Sprintf("--seed %d --runs 0 --time %s --strategy %s", seed, v.budget, v.strategy)
-	}
+	// Both budgets, always: the run they reproduce is the one whichever
+	// of them ended it (a rerun with --runs alone would take the default
+	// --time, and could stop earlier).
+	s := fmt.Sprintf("--seed %d --runs %d --time %s --strategy %s", seed, v.runs, v.budget, v.strategy)
 	if v.dialect != string(model.Go) {
 		s += " --dialect " + v.dialect
 	}
@@ -192,6 +192,9 @@ counterexample, 2 bad input.`, stdout)
 		return nil
 	}
 	printVerify(stdout, p, target, res, specsRun)
+	if !res.Failed && v.runs > 0 && res.Executions < v.runs {
+		fmt.Fprintf(stdout, "  stopped by --time %s after %d executions (of --runs %d)\n", v.budget, res.Executions, v.runs)
+	}
 	if res.Failed {
 		return errFailed
 	}

@@ -255,7 +255,7 @@ func (g *generator) drawTask(src scheduler.Source, conds int) taskDraw {
 			blocking = append(blocking, j)
 		}
 	}
-	for n := small(src, cfg.MaxCancels+1); n > 0; n-- {
+	for n := src.Intn(cfg.MaxCancels + 1); n > 0; n-- {
 		mode, pick := src.Intn(4), src.Intn(64)
 		// Mostly on a blocking call, where a cancel can land in a wait
 		// or its wake window; sometimes on any call.
