@@ -135,9 +135,20 @@ type Result struct {
 	Saved  string `json:"saved,omitempty"`
 }
 
+// minExecutions is the fewest judged executions a search must reach for a
+// verdict of "no counterexample" (as many as Runs when it asks for fewer).
+const minExecutions = 100
+
+// ErrTooFewExecutions is Run's error when the search ended (its Time ran
+// out) before judging enough executions to say "no counterexample": a
+// search that looked at almost nothing has not passed.
+var ErrTooFewExecutions = errors.New("too few executions for a verdict")
+
 // Run is Verify without a testing.TB: it searches for a counterexample and
-// returns what it found. The error is for bad options. Result.Replay is
-// left for the caller, who knows how it was invoked.
+// returns what it found. The error is for bad options, for a search too
+// short for a verdict (ErrTooFewExecutions), or for an output that could
+// not be written. Result.Replay is left for the caller, who knows how it
+// was invoked.
 func Run(target Target, o Options) (Result, error) {
 	cfg, budget, err := o.config()
 	if err != nil {
@@ -152,6 +163,14 @@ func Run(target Target, o Options) (Result, error) {
 		WindowCancels: int(cfg.Stats.WindowCancel.Load()), Elapsed: res.Elapsed, FoundAfter: res.FoundAfter,
 	}
 	if !r.Failed {
+		need := minExecutions
+		if budget.Executions > 0 {
+			need = min(need, budget.Executions)
+		}
+		if r.Executions < need {
+			return r, fmt.Errorf("%w: %d judged in %v, a verdict needs at least %d (raise Time or Runs)",
+				ErrTooFewExecutions, r.Executions, r.Elapsed.Round(time.Millisecond), need)
+		}
 		return r, writeOutputs(o, &r, nil)
 	}
 	c := res.Minimal

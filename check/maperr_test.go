@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/syncheck/syncheck/check"
 	"github.com/syncheck/syncheck/impl/sched"
@@ -60,4 +61,16 @@ func TestOnly(t *testing.T) {
 		t.Fatalf("Only(locked): %v, want %v", got, want)
 	}
 	check.Verify(t, only, check.Options{Seed: 1, Runs: 1000})
+}
+
+// TestTooFewExecutions: a search cut short before judging enough
+// executions is an error, not a pass.
+func TestTooFewExecutions(t *testing.T) {
+	_, err := check.Run(check.Lock("mylock", func(rt sched.Runtime) *myLock { return newMyLock(rt, false) }), check.Options{Time: time.Nanosecond})
+	if !errors.Is(err, check.ErrTooFewExecutions) {
+		t.Fatalf("a search of 1ns: %v", err)
+	}
+	if _, err := check.Run(check.Lock("mylock", func(rt sched.Runtime) *myLock { return newMyLock(rt, false) }), check.Options{Runs: 10}); err != nil {
+		t.Fatalf("10 executions asked, 10 judged: %v", err)
+	}
 }

@@ -3,7 +3,9 @@
 // view of a scenario, and the checker.
 //
 // Exit status: 0 when everything passed, 1 when a scenario or check failed,
-// 2 on bad input (unknown command or flag, malformed file).
+// 2 on bad input (unknown command or flag, malformed file), 3 on an internal
+// error (a bug in checkcli, reported with its stack; the Go runtime's own
+// fatal errors, out of memory say, exit 2 and print "fatal error").
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 // usageError is bad input: exit status 2.
@@ -44,7 +47,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A panic is checkcli's bug, never bad input: exit 3, with the
+		// stack, so that it cannot pass for a malformed file.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "checkcli: internal error: %v\n%s\nThis is a bug in checkcli; please report it with the command that ran.\n", r, debug.Stack())
+			code = 3
+		}
+	}()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 {
 			return run([]string{args[1], "--help"}, stdout, stderr)
@@ -90,7 +101,7 @@ Commands:`)
 	}
 	fmt.Fprintln(w, `
 Run 'checkcli <command> --help' for a command's flags.
-Exit status: 0 passed, 1 a check failed, 2 bad input.`)
+Exit status: 0 passed, 1 a check failed, 2 bad input, 3 internal error.`)
 }
 
 // flagSet is a command's flags with its usage text: errors are returned to

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -98,7 +100,8 @@ func TestVerify(t *testing.T) {
 }
 
 // TestVerifyFindsMutant: a counterexample exits 1 with the report and the
-// commands that replay it; the saved scenario replays as still failing.
+// commands that replay it; the saved scenario replays as still failing,
+// which for a mutant is as recorded (exit 0).
 func TestVerifyFindsMutant(t *testing.T) {
 	dir := t.TempDir()
 	code, out, _ := runCLI(t, "verify", "lock", "--impl", "lock-cancel-granted-strands", "--seed", "1", "--runs", "20000", "--shrinktime", "2s", "--save", dir)
@@ -111,8 +114,65 @@ func TestVerifyFindsMutant(t *testing.T) {
 		t.Fatalf("exit %d, output:\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "replay", dir)
-	if code != 1 || !strings.Contains(out, "1 still fail") {
+	if code != 0 || !strings.Contains(out, "1 fail, 0 pass; 0 not as recorded") {
 		t.Fatalf("replay: exit %d, output:\n%s", code, out)
+	}
+}
+
+// TestReplayCorpus: the corpus behaves as recorded (every mutant's
+// counterexample still fails): exit 0, the question a CI job asks.
+func TestReplayCorpus(t *testing.T) {
+	code, out, _ := runCLI(t, "replay", "../../testdata/corpus")
+	if code != 0 || !strings.Contains(out, "0 not as recorded") {
+		t.Fatalf("replay: exit %d, output:\n%s", code, out)
+	}
+}
+
+// TestBadFiles: what is not a regular scenario file is bad input (exit 2)
+// with the reason, read no further: a device, a pipe, a file over the
+// size limit, a scenario over the task limit.
+func TestBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.scn")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("#\n"), 600_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var many strings.Builder
+	many.WriteString("primitive lock\n")
+	for i := range 101 {
+		fmt.Fprintf(&many, "task T%d: acquire\n", i)
+	}
+	many.WriteString("T0 acquire\n")
+	tasks := filepath.Join(dir, "many.scn")
+	if err := os.WriteFile(tasks, []byte(many.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		"/dev/zero": "not a regular file",
+		big:         "more than the 1048576",
+		tasks:       "more than 100 tasks",
+	}
+	fifo := filepath.Join(dir, "f.scn")
+	if err := syscall.Mkfifo(fifo, 0o644); err == nil {
+		cases[fifo] = "not a regular file"
+	}
+	for path, want := range cases {
+		for _, cmd := range []string{"spec", "model", "replay"} {
+			code, _, errOut := runCLI(t, cmd, path)
+			if code != 2 || !strings.Contains(errOut, want) {
+				t.Errorf("checkcli %s %s: exit %d, %q (want 2 and %q)", cmd, path, code, errOut, want)
+			}
+		}
+	}
+}
+
+// TestMutantsBadFlags: a bad flag is reported before anything is printed.
+func TestMutantsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"--runs", "-1"}, {"--strategy", "foo"}, {"--depth", "0"}, {"--tasks", "10000"}} {
+		code, out, errOut := runCLI(t, append([]string{"mutants"}, args...)...)
+		if code != 2 || out != "" || errOut == "" {
+			t.Errorf("mutants %v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
 	}
 }
 
@@ -130,5 +190,13 @@ func TestMutantsList(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "mutants", "no-such-mutant"); code != 2 || !strings.Contains(errOut, "unknown mutant") {
 		t.Fatalf("unknown mutant: exit %d, %s", code, errOut)
+	}
+}
+
+// TestNoVerdict: a search that judged almost nothing is not a pass.
+func TestNoVerdict(t *testing.T) {
+	code, out, _ := runCLI(t, "verify", "lock", "--time", "1ns", "--no-specs")
+	if code != 1 || !strings.Contains(out, "NO VERDICT") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
 	}
 }

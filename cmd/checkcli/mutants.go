@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -26,6 +27,11 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
+	o, err := v.options()
+	if err != nil {
+		return err
+	}
+	o.SaveDir = *save
 	all := check.Mutants()
 	if fs.NArg() > 0 {
 		var pick []check.Mutant
@@ -66,17 +72,14 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 	if !*asJSON {
 		fmt.Fprintf(stdout, "%-28s %-5s %-8s %-16s %11s %9s %-13s %s\n", "mutant", "class", "killed", "property", "executions", "seconds", "size t/o/p", "minimal")
 	}
-	o, err := v.options()
-	if err != nil {
-		return err
-	}
-	o.SaveDir = *save
 	for _, m := range all {
 		res, err := check.Run(m.Target, o)
-		if err != nil {
-			if !res.Failed {
-				return usagef("%v", err)
-			}
+		switch {
+		case err == nil, errors.Is(err, check.ErrTooFewExecutions):
+			// A search too short for a verdict did not kill it.
+		case !res.Failed:
+			return usagef("%v", err)
+		default:
 			fmt.Fprintf(stderr, "checkcli mutants: %s: %v\n", m.Target.Name(), err)
 		}
 		r := row{Name: m.Target.Name(), Primitive: string(m.Target.Primitive()), Class: m.Class, Killed: res.Failed,

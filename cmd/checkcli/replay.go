@@ -15,7 +15,10 @@ Re-runs saved counterexamples (scenario files; directories are searched
 recursively for *.scn) on the implementation each names (its target line: a
 mutant, or the built-in implementation when there is none), following the
 recorded schedule, and judges the history against the model. Says for each
-whether it still fails. Exit status 1 if any still fails.`, stdout)
+whether it still behaves as recorded: a mutant's counterexample must still
+fail (the checker still kills the mutant), one of the built-in
+implementation must pass (a fixed bug stays fixed). Exit status 1 if any
+does not.`, stdout)
 	verbose := fs.Bool("v", false, "also list the recorded steps the implementation could not take")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -31,7 +34,7 @@ whether it still fails. Exit status 1 if any still fails.`, stdout)
 	if err != nil {
 		return err
 	}
-	failing := 0
+	failing, unexpected := 0, 0
 	for _, sc := range scs {
 		target, err := lookupTarget(sc.Primitive, cmp.Or(sc.Target, "impl"))
 		if err != nil {
@@ -41,18 +44,27 @@ whether it still fails. Exit status 1 if any still fails.`, stdout)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.File, err)
 		}
-		if r.Failed {
+		mutant := target.Name() != "impl"
+		switch {
+		case r.Failed && mutant:
 			failing++
+			fmt.Fprintf(stdout, "fails  %s (mutant %s, as recorded): %s\n", sc.File, r.Target, r.Property)
+		case r.Failed:
+			failing++
+			unexpected++
 			fmt.Fprintf(stdout, "FAILS  %s (%s): %s: %s\n", sc.File, r.Target, r.Property, r.Message)
-		} else {
+		case mutant:
+			unexpected++
+			fmt.Fprintf(stdout, "PASSES %s (mutant %s): the counterexample no longer kills it\n", sc.File, r.Target)
+		default:
 			fmt.Fprintf(stdout, "passes %s (%s)\n", sc.File, r.Target)
 		}
 		if *verbose && r.Report != "" {
 			fmt.Fprint(stdout, r.Report)
 		}
 	}
-	fmt.Fprintf(stdout, "replay: %d still fail, %d pass\n", failing, len(scs)-failing)
-	if failing > 0 {
+	fmt.Fprintf(stdout, "replay: %d fail, %d pass; %d not as recorded\n", failing, len(scs)-failing, unexpected)
+	if unexpected > 0 {
 		return errFailed
 	}
 	return nil

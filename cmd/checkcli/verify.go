@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -169,6 +170,10 @@ counterexample, 2 bad input.`, stdout)
 	o.Progress = progress(stdout, !*asJSON)
 	res, err := check.Run(target, o)
 	o.Progress(-1, -1)
+	if errors.Is(err, check.ErrTooFewExecutions) {
+		fmt.Fprintf(stdout, "verify %s (%s): NO VERDICT: %v\n", p, target.Name(), err)
+		return errFailed
+	}
 	if err != nil && !res.Failed {
 		return usagef("%v", err)
 	}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,12 +37,45 @@ func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line,
 // errTooMany stops a parse that has found maxErrors errors.
 var errTooMany = errors.New("too many errors")
 
+// Limits on a scenario, far above any meaningful one (the specs have at
+// most 6 tasks and 40 steps) and low enough that the model's search and
+// the judges stay within memory.
+const (
+	MaxTasks = 100    // tasks
+	MaxCalls = 1000   // calls of one task
+	MaxSteps = 10_000 // steps of the schedule
+)
+
+// MaxFileSize bounds a scenario file (1 MiB; the largest in specs/ is
+// under 2 KiB): ParseFile refuses a larger one, and anything that is not a
+// regular file (a device, a pipe), before reading it.
+const MaxFileSize = 1 << 20
+
 // ParseFile reads and parses the scenario file at path; messages name the
 // file as path.
 func ParseFile(path string) (*Scenario, error) {
-	src, err := os.ReadFile(path)
+	// Stat before opening: opening a pipe blocks until a writer comes.
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, st.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %d bytes, more than the %d a scenario file may have", path, st.Size(), MaxFileSize)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > MaxFileSize {
+		return nil, fmt.Errorf("%s: more than the %d bytes a scenario file may have", path, MaxFileSize)
 	}
 	return Parse(path, src)
 }
@@ -492,6 +526,14 @@ func (p *parser) taskLineStmt(stmt string) {
 	if p.broken[name] {
 		return
 	}
+	switch {
+	case len(p.s.Tasks) == MaxTasks:
+		p.errorf("more than %d tasks (the most a scenario may have)", MaxTasks)
+		return
+	case len(t.Ops) > MaxCalls:
+		p.errorf("task %s makes %d calls, more than the %d a task may make", name, len(t.Ops), MaxCalls)
+		return
+	}
 	p.taskIdx[name] = len(p.s.Tasks)
 	p.s.Tasks = append(p.s.Tasks, t)
 }
@@ -630,6 +672,10 @@ func (p *parser) cancelStep(stmt string, fields []string) {
 	if !ok {
 		return
 	}
+	if len(p.s.Steps) == MaxSteps {
+		p.errorf("more than %d steps (the most a scenario may have)", MaxSteps)
+		return
+	}
 	p.s.Steps = append(p.s.Steps, Step{Kind: Cancel, Task: t, Line: p.line})
 }
 
@@ -714,6 +760,10 @@ func (p *parser) runStep(stmt string) {
 			return
 		}
 		st.Expect = es
+	}
+	if len(p.s.Steps) == MaxSteps {
+		p.errorf("more than %d steps (the most a scenario may have)", MaxSteps)
+		return
 	}
 	p.s.Steps = append(p.s.Steps, st)
 }
