@@ -74,3 +74,84 @@ func TestTooFewExecutions(t *testing.T) {
 		t.Fatalf("10 executions asked, 10 judged: %v", err)
 	}
 }
+
+// panicLock's Release panics.
+type panicLock struct{ l *myLock }
+
+func (p panicLock) Acquire(ctx context.Context) error { return p.l.Acquire(ctx) }
+func (p panicLock) Release() error                    { panic("panicLock: boom") }
+
+// spinLock's Acquire spins (lock, look, unlock) instead of parking: a
+// livelock when the lock is held.
+type spinLock struct {
+	mu   sched.Mutex
+	held bool
+}
+
+func (s *spinLock) Acquire(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		if !s.held {
+			s.held = true
+			s.mu.Unlock()
+			return nil
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *spinLock) Release() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.held {
+		return errNotHeld
+	}
+	s.held = false
+	return nil
+}
+
+// TestReports: a panic in the implementation is reported with the frames
+// in its code; a livelock's report stays readable (its interleaving cut
+// to the first and last steps).
+func TestReports(t *testing.T) {
+	r, _ := check.Run(check.Lock("panics", func(rt sched.Runtime) panicLock { return panicLock{newMyLock(rt, false)} }),
+		check.Options{Seed: 1, Runs: 1000})
+	if !r.Failed || r.Property != "panic" || !strings.Contains(r.Report, "panicLock.Release") || !strings.Contains(r.Report, "maperr_test.go") {
+		t.Errorf("panic report: %s\n%s", r.Property, r.Report)
+	}
+	if strings.Contains(r.Report, "check/internal/") {
+		t.Errorf("the panic report shows the checker's frames:\n%s", r.Report)
+	}
+	r, _ = check.Run(check.Lock("spins", func(rt sched.Runtime) *spinLock {
+		s := &spinLock{}
+		s.mu.SetRuntime(rt)
+		return s
+	}).MapErr(model.NotLocked, errNotHeld), check.Options{Seed: 1, Runs: 1000, ShrinkTime: time.Second})
+	if !r.Failed || r.Property != "livelock" || !strings.Contains(r.Report, "steps left out") || len(r.Report) > 20_000 {
+		t.Errorf("livelock report (%d bytes): %s\n%.3000s", len(r.Report), r.Property, r.Report)
+	}
+}
+
+// TestUnshrunkReports: with shrinking off, every mutant's counterexample
+// (of every property the mutants fail: linearizability, quiescence,
+// fairness; class F ones with preemptions inside a call) is reported
+// whole: the report and the scenario text.
+func TestUnshrunkReports(t *testing.T) {
+	seen := map[string]bool{}
+	for _, m := range check.Mutants() {
+		r, err := check.Run(m.Target, check.Options{Seed: 1, Runs: 200_000, ShrinkTime: -1})
+		if err != nil || !r.Failed {
+			t.Errorf("%s: failed %v, %v", m.Target.Name(), r.Failed, err)
+			continue
+		}
+		seen[r.Property] = true
+		if !strings.Contains(r.Report, "property violated: "+r.Property) || !strings.Contains(r.Report, "interleaving") || r.Counterexample == "" {
+			t.Errorf("%s: incomplete report:\n%s\n%s", m.Target.Name(), r.Report, r.Counterexample)
+		}
+	}
+	for _, p := range []string{"linearizability", "quiescence", "fairness"} {
+		if !seen[p] {
+			t.Errorf("no unshrunk counterexample failed %s", p)
+		}
+	}
+}

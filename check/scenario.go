@@ -70,6 +70,8 @@ func Replay(t testing.TB, target Target, path string) {
 			t.Errorf("check.Replay: %s: %v", f, err)
 		case r.Failed:
 			t.Errorf("%s still fails on %s: %s: %s", f, target.Name(), r.Property, r.Message)
+		case r.Inconclusive > 0:
+			t.Errorf("%s: no verdict on %s: %s: %s", f, target.Name(), r.Property, r.Message)
 		}
 	}
 	t.Logf("check.Replay: %d counterexamples about %s under %s replayed on %s", n, target.Primitive(), path, target.Name())
@@ -77,9 +79,10 @@ func Replay(t testing.TB, target Target, path string) {
 
 // ReplayScenario runs sc's schedule on target, as far as target allows (a
 // step the target cannot take, as a fixed bug makes it, is skipped), and
-// judges the history against the model of sc's dialect. The error is for a
-// scenario that does not fit target (another primitive, or an operation it
-// does not implement).
+// judges the history against the model of sc's dialect. A judge that
+// could not decide (its search ran out of time) makes the result
+// Inconclusive (1), not Failed. The error is for a scenario that does not
+// fit target (another primitive, or an operation it does not implement).
 func ReplayScenario(sc *scenario.Scenario, target Target) (Result, error) {
 	if err := fits(sc, target); err != nil {
 		return Result{}, err
@@ -89,8 +92,12 @@ func ReplayScenario(sc *scenario.Scenario, target Target) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Target: target.Name(), Dialect: sc.Dialect, Failed: r.Fails(), Counterexample: string(scenario.Print(sc))}
-	if r.Fails() {
+	switch {
+	case r.Fails():
 		res.Property, res.Message = string(r.Failure.Property), r.Failure.Message
+	case r.Inconclusive != nil:
+		res.Inconclusive = 1
+		res.Property, res.Message = string(r.Inconclusive.Property), r.Inconclusive.Message
 	}
 	if len(r.Skipped) > 0 {
 		res.Report = "skipped (the run diverged from the recorded one):\n  " + strings.Join(r.Skipped, "\n  ") + "\n"

@@ -46,6 +46,9 @@ does not.`, stdout)
 		}
 		mutant := target.Name() != "impl"
 		switch {
+		case r.Inconclusive > 0:
+			unexpected++
+			fmt.Fprintf(stdout, "INCONCLUSIVE %s (%s): no verdict: %s: %s\n", sc.File, r.Target, r.Property, r.Message)
 		case r.Failed && mutant:
 			failing++
 			fmt.Fprintf(stdout, "fails  %s (mutant %s, as recorded): %s\n", sc.File, r.Target, r.Property)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/syncheck/syncheck/model"
 )
@@ -165,7 +166,24 @@ func (p *parser) errorAt(line int, format string, args ...any) {
 		p.errs = append(p.errs, &Error{p.file, line, "too many errors"})
 		panic(errTooMany)
 	}
-	p.errs = append(p.errs, &Error{p.file, line, fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &Error{p.file, line, clip(fmt.Sprintf(format, args...))})
+}
+
+// maxMessage bounds an error message: what it quotes from the input (with
+// %q, which escapes control characters) is cut, so that a huge token makes
+// a readable line.
+const maxMessage = 300
+
+// clip cuts msg to maxMessage bytes, on a character boundary.
+func clip(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes left out)", msg[:cut], len(msg)-cut)
 }
 
 func (p *parser) run(src []byte) {

@@ -332,3 +332,15 @@ func TestParseFileAndDir(t *testing.T) {
 		t.Fatalf("Parse without a file name: %v", err)
 	}
 }
+
+// TestHugeToken: a huge or binary token gives a short, escaped message.
+func TestHugeToken(t *testing.T) {
+	src := "primitive lock\ntask A: acquire\nA " + strings.Repeat("x", 10<<20) + "\x00\n"
+	_, err := Parse("huge.scn", []byte(src))
+	if err == nil {
+		t.Fatal("a 10 MB token parsed")
+	}
+	if msg := err.Error(); len(msg) > 500 || strings.ContainsRune(msg, 0) {
+		t.Fatalf("message of %d bytes (NUL: %v): %.200s", len(msg), strings.ContainsRune(msg, 0), msg)
+	}
+}

@@ -27,6 +27,10 @@ type Result struct {
 	Target string
 	// Failure is the first failing verdict, nil when the replay passes.
 	Failure *judge.Verdict
+	// Inconclusive is the first verdict a judge could not reach (its
+	// search ran out of time), when none failed: neither a pass nor a
+	// failure.
+	Inconclusive *judge.Verdict
 	// Skipped lists the steps the target could not take (the run diverged
 	// from the recorded one, as it does once a bug is fixed).
 	Skipped []string
@@ -66,11 +70,18 @@ func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
 	in.Parks, in.ParksKnown = ex.Registrations()
 	res := &Result{Scenario: sc, Target: target.Name, Skipped: skipped}
 	for _, v := range judge.Judge(in, judge.Options{}) {
-		if v.Status == judge.Fail || v.Status == judge.Inconclusive {
+		if v.Status == judge.Inconclusive && res.Inconclusive == nil {
+			v := v
+			res.Inconclusive = &v
+		}
+		if v.Status == judge.Fail {
 			v := v
 			res.Failure = &v
 			break
 		}
+	}
+	if res.Failure != nil {
+		res.Inconclusive = nil
 	}
 	if res.Failure == nil && !ex.Outcome.OK() {
 		res.Failure = &judge.Verdict{Property: judge.Property(ex.Outcome.Ending.String()), Status: judge.Fail, Message: ex.Outcome.String(), At: -1}

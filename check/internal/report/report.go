@@ -36,16 +36,57 @@ func Counterexample(w io.Writer, c *explore.Counterexample, replay string) {
 			}
 		}
 	}
+	if pr := c.Outcome.Panic; pr != nil {
+		fmt.Fprintf(w, "  where it panicked:\n%s", indent(UserFrames(pr.Stack), "    "))
+	}
 	size := c.Size()
 	fmt.Fprintf(w, "\ncounterexample: %s, %d cancels\n\n", size, len(c.Program.Cancels))
 	Table(w, &c.Program, c.History)
 	fmt.Fprintf(w, "\ninterleaving (each step: task, the scheduling point it left -> the one it reached):\n")
-	for _, line := range c.Execution().Steps() {
+	steps := c.Execution().Steps()
+	if len(steps) > maxSteps {
+		// A livelock runs to the step bound: its first steps, then the
+		// last ones, where it went round.
+		fmt.Fprintf(w, "  %s\n", strings.Join(steps[:maxSteps/5], "\n  "))
+		fmt.Fprintf(w, "  ... %d steps left out ...\n", len(steps)-maxSteps)
+		steps = steps[len(steps)-(maxSteps-maxSteps/5):]
+	}
+	for _, line := range steps {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 	if replay != "" {
 		fmt.Fprintf(w, "\nreplay: %s\n", replay)
 	}
+}
+
+// maxSteps bounds the interleaving a report prints.
+const maxSteps = 60
+
+// UserFrames is the part of a goroutine stack in the implementation's code:
+// its frames outside the Go runtime and syncheck's checker (the whole stack
+// when none is left, so that nothing is hidden).
+func UserFrames(stack []byte) string {
+	lines := strings.Split(strings.TrimRight(string(stack), "\n"), "\n")
+	var keep []string
+	// After the "goroutine N [running]:" line, frames come in pairs: the
+	// function, then its file and line.
+	for i := 1; i+1 < len(lines); i += 2 {
+		fn, file := lines[i], lines[i+1]
+		if strings.Contains(file, "/check/internal/") || strings.Contains(file, "/src/runtime/") ||
+			strings.Contains(file, "/src/testing/") || strings.HasPrefix(fn, "panic(") {
+			continue
+		}
+		keep = append(keep, fn, file)
+	}
+	if len(keep) == 0 {
+		keep = lines
+	}
+	return strings.Join(keep, "\n") + "\n"
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return prefix + strings.Join(lines, "\n"+prefix) + "\n"
 }
 
 // Table writes the history as a table with one column per task: each row is
