@@ -41,6 +41,7 @@ import (
 	"github.com/syncheck/syncheck/check/internal/corpus"
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/report"
+	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -157,10 +158,17 @@ func Run(target Target, o Options) (Result, error) {
 	stop := progress(o.Progress, cfg.Stats)
 	res := explore.Run(target.h, cfg, budget)
 	stop()
+	leaks, leak := leaked()
 	r := Result{
 		Target: target.Name(), Failed: res.Failed(), Seed: res.Seed, Strategy: res.Strategy, Dialect: cfg.Dialect,
 		Programs: res.Programs, Executions: res.Schedules, Inconclusive: res.Inconclusive,
 		WindowCancels: int(cfg.Stats.WindowCancel.Load()), Elapsed: res.Elapsed, FoundAfter: res.FoundAfter,
+	}
+	if leaks > 0 && !r.Failed {
+		r.Failed, r.Property = true, "goroutine-leak"
+		r.Message = fmt.Sprintf("the implementation left %d goroutines running after its runs ended (started inside its calls, never ended)", leaks)
+		r.Report = fmt.Sprintf("property violated: goroutine-leak\n  %s\n  one of them:\n    %s\n", r.Message, strings.ReplaceAll(leak, "\n", "\n    "))
+		return r, writeOutputs(o, &r, nil)
 	}
 	if !r.Failed {
 		need := minExecutions
@@ -183,6 +191,9 @@ func Run(target Target, o Options) (Result, error) {
 	r.Counterexample = c.ScenarioText()
 	var b strings.Builder
 	report.Counterexample(&b, c, "")
+	if leaks > 0 {
+		fmt.Fprintf(&b, "\nbesides: the implementation left %d goroutines running after its runs ended; one of them:\n    %s\n", leaks, strings.ReplaceAll(leak, "\n", "\n    "))
+	}
 	r.Report = b.String()
 	if o.SaveDir != "" {
 		name := target.Name()
@@ -229,6 +240,17 @@ func Verify(t testing.TB, target Target, o Options) Result {
 	fmt.Fprintf(&b, "\nreplay: %s\n", r.Replay)
 	t.Fatal(b.String())
 	return r
+}
+
+// leaked waits a little for goroutines started inside the runs to end, and
+// returns how many are still alive, with the stack of one.
+func leaked() (int, string) {
+	n, sample := scheduler.Leaked()
+	for wait := time.Millisecond; n > 0 && wait <= 64*time.Millisecond; wait *= 2 {
+		time.Sleep(wait) // a bounded grace for goroutines on their way out
+		n, sample = scheduler.Leaked()
+	}
+	return n, sample
 }
 
 // config turns the options into explore's configuration.

@@ -155,3 +155,29 @@ func TestUnshrunkReports(t *testing.T) {
 		}
 	}
 }
+
+// leakyLock is myLock whose Acquire starts a goroutine that never ends
+// (until the test does).
+type leakyLock struct {
+	l    *myLock
+	stop chan struct{}
+}
+
+func (k leakyLock) Acquire(ctx context.Context) error {
+	go func() { <-k.stop }()
+	return k.l.Acquire(ctx)
+}
+func (k leakyLock) Release() error { return k.l.Release() }
+
+// TestGoroutineLeak: goroutines an implementation starts and leaves
+// running fail the check, with the stack of one of them.
+func TestGoroutineLeak(t *testing.T) {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	r, err := check.Run(check.Lock("leaky", func(rt sched.Runtime) leakyLock { return leakyLock{newMyLock(rt, false), stop} }),
+		check.Options{Seed: 1, Runs: 200})
+	if err != nil || !r.Failed || r.Property != "goroutine-leak" || !strings.Contains(r.Report, "leakyLock.Acquire") {
+		t.Fatalf("%v %s: %s\n%s", err, r.Property, r.Message, r.Report)
+	}
+	t.Logf("%s", r.Report)
+}
