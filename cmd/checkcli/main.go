@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"unicode/utf8"
 )
 
 // usageError is bad input: exit status 2.
@@ -22,7 +23,21 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return usageError{clip(fmt.Sprintf(format, args...))} }
+
+// clip cuts a message that quotes a huge argument to 300 bytes, on a
+// character boundary.
+func clip(msg string) string {
+	const max = 300
+	if len(msg) <= max {
+		return msg
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes left out)", msg[:cut], len(msg)-cut)
+}
 
 // errFailed says a check failed (exit status 1); the report was printed.
 var errFailed = errors.New("failed")
@@ -137,7 +152,7 @@ func (fs *flagSet) parse(args []string) error {
 				fs.printUsage()
 				return err
 			}
-			return usageError{err.Error()}
+			return usageError{clip(err.Error())}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

@@ -200,3 +200,11 @@ func TestNoVerdict(t *testing.T) {
 		t.Fatalf("exit %d, output:\n%s", code, out)
 	}
 }
+
+// TestHugeArgument: an error quoting a huge argument stays one short line.
+func TestHugeArgument(t *testing.T) {
+	code, _, errOut := runCLI(t, "verify", "lock", "--strategy", strings.Repeat("x", 1<<20))
+	if code != 2 || len(errOut) > 1000 {
+		t.Fatalf("exit %d, %d bytes of stderr", code, len(errOut))
+	}
+}
