@@ -5,7 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -32,6 +35,15 @@ func TestPublicSurface(t *testing.T) {
 	t.Logf("%d exported identifiers in the public packages (at most %d)", total, maxSurface)
 	if total > maxSurface {
 		t.Errorf("%d exported identifiers in the public packages, more than %d", total, maxSurface)
+	}
+	// The README states the count: keep it true.
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`they export (\d+) identifiers`).FindSubmatch(readme)
+	if m == nil || string(m[1]) != strconv.Itoa(total) {
+		t.Errorf("README.md says the public packages export %q identifiers; they export %d", m, total)
 	}
 }
 
