@@ -86,10 +86,27 @@ func prepare(in Input) (*prepared, error) {
 			p.tasks = e.Task + 1
 		}
 	}
-	desc := model.Describe(in.Primitive)
-	if desc == nil {
-		return nil, fmt.Errorf("unknown primitive %q", in.Primitive)
+	cur, err := p.readCalls()
+	if err != nil {
+		return nil, err
 	}
+	if err := p.readParked(cur); err != nil {
+		return nil, err
+	}
+	if in.ParksKnown {
+		if err := p.readParks(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// readCalls pairs the history's calls and returns into p.calls, checking
+// that the history is well formed, and returns the call each task has in
+// flight at the end (-1: none).
+func (p *prepared) readCalls() ([]int, error) {
+	in := p.in
+	desc := model.Describe(in.Primitive)
 	p.byTask = make([][]int, p.tasks)
 	p.evCall = make([]int, len(in.History))
 	cur := make([]int, p.tasks) // call in flight per task, -1 none
@@ -149,44 +166,54 @@ func prepare(in Input) (*prepared, error) {
 			p.open = true
 		}
 	}
+	return cur, nil
+}
+
+// readParked reads the tasks parked at the end of a quiescent run: exactly
+// those with a call in flight (cur).
+func (p *prepared) readParked(cur []int) error {
 	p.parked = make([]bool, p.tasks)
-	for _, t := range in.Parked {
+	for _, t := range p.in.Parked {
 		if t < 0 || t >= p.tasks {
-			return nil, fmt.Errorf("parked task %d out of range", t)
+			return fmt.Errorf("parked task %d out of range", t)
 		}
 		p.parked[t] = true
 	}
-	if in.Quiescent {
-		for t := range p.tasks {
-			if p.parked[t] != (cur[t] >= 0) {
-				if p.parked[t] {
-					return nil, fmt.Errorf("quiescent run: %s is listed as parked but has no call in flight", p.name(t))
-				}
-				return nil, fmt.Errorf("quiescent run: %s has a call in flight but is not listed as parked", p.name(t))
+	if !p.in.Quiescent {
+		return nil
+	}
+	for t := range p.tasks {
+		if p.parked[t] != (cur[t] >= 0) {
+			if p.parked[t] {
+				return fmt.Errorf("quiescent run: %s is listed as parked but has no call in flight", p.name(t))
 			}
+			return fmt.Errorf("quiescent run: %s has a call in flight but is not listed as parked", p.name(t))
 		}
 	}
-	if in.ParksKnown {
-		for _, pk := range in.Parks {
-			if pk.Task < 0 || pk.Task >= p.tasks || pk.At < 0 || pk.At > len(in.History) {
-				return nil, fmt.Errorf("park %+v out of range", pk)
-			}
-			// The call in flight at At.
-			k := -1
-			for _, ci := range p.byTask[pk.Task] {
-				c := &p.calls[ci]
-				if c.callAt < pk.At && (c.open() || c.retAt >= pk.At) {
-					k = ci
-					break
-				}
-			}
-			if k < 0 {
-				return nil, fmt.Errorf("%s parks after event %d with no call in flight", p.name(pk.Task), pk.At)
-			}
-			if c := &p.calls[k]; c.parkAt < 0 || pk.At < c.parkAt {
-				c.parkAt = pk.At
+	return nil
+}
+
+// readParks places each registration point on the call in flight then.
+func (p *prepared) readParks() error {
+	for _, pk := range p.in.Parks {
+		if pk.Task < 0 || pk.Task >= p.tasks || pk.At < 0 || pk.At > len(p.in.History) {
+			return fmt.Errorf("park %+v out of range", pk)
+		}
+		// The call in flight at At.
+		k := -1
+		for _, ci := range p.byTask[pk.Task] {
+			c := &p.calls[ci]
+			if c.callAt < pk.At && (c.open() || c.retAt >= pk.At) {
+				k = ci
+				break
 			}
 		}
+		if k < 0 {
+			return fmt.Errorf("%s parks after event %d with no call in flight", p.name(pk.Task), pk.At)
+		}
+		if c := &p.calls[k]; c.parkAt < 0 || pk.At < c.parkAt {
+			c.parkAt = pk.At
+		}
 	}
-	return p, nil
+	return nil
 }
