@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -206,5 +207,21 @@ func TestHugeArgument(t *testing.T) {
 	code, _, errOut := runCLI(t, "verify", "lock", "--strategy", strings.Repeat("x", 1<<20))
 	if code != 2 || len(errOut) > 1000 {
 		t.Fatalf("exit %d, %d bytes of stderr", code, len(errOut))
+	}
+}
+
+// TestMutantsReproducible: without --seed the table is seed 1's, the same
+// every time.
+func TestMutantsReproducible(t *testing.T) {
+	var outs [2]string
+	for i := range outs {
+		code, out, _ := runCLI(t, "mutants", "--json", "--shrinktime", "0", "lock-tryacquire-in-window", "sem-front-cancel-strands")
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+		outs[i] = regexp.MustCompile(`"seconds_to_failure": [0-9.e-]+`).ReplaceAllString(out, "")
+	}
+	if outs[0] != outs[1] {
+		t.Fatalf("two runs differ:\n%s\n%s", outs[0], outs[1])
 	}
 }

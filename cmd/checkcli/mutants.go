@@ -27,6 +27,9 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
+	if v.seed == 0 {
+		v.seed = 1 // the table is reproducible by default
+	}
 	o, err := v.options()
 	if err != nil {
 		return err
@@ -49,9 +52,6 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 			fmt.Fprintf(stdout, "%-28s %-16s %s  %s\n", m.Target.Name(), m.Target.Primitive(), m.Class, m.Bug)
 		}
 		return nil
-	}
-	if v.seed == 0 {
-		v.seed = 1 // the table is reproducible by default
 	}
 	type row struct {
 		Name        string  `json:"mutant"`
