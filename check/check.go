@@ -26,6 +26,7 @@
 package check
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -33,8 +34,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,9 +61,9 @@ type Options struct {
 	Runs int
 	// Time bounds the search in wall time (default: none).
 	Time time.Duration
-	// Tasks, Ops and Cancels bound a generated program: tasks (default 4),
-	// calls per task (default 4, 6 for a Condition), cancels per task
-	// (default 2; negative: none).
+	// Tasks, Ops and Cancels bound a generated program: tasks (default 4,
+	// at most 8), calls per task (default 4, 6 for a Condition; at most
+	// 16), cancels per task (default 2, at most 8; negative: none).
 	Tasks, Ops, Cancels int
 	// Strategy is how schedules are explored: "wakewindow" (holds a woken
 	// waiter back and cancels it on purpose), "random", "pct" or "pct:D"
@@ -100,8 +103,9 @@ type Result struct {
 	Target string `json:"target"`
 	// Failed: a counterexample was found; Property is the property it
 	// fails ("linearizability", "quiescence", "fairness", "invariant",
-	// "panic", "deadlock", "livelock", "misuse"), Message says how, in one
-	// sentence.
+	// "panic", "deadlock", "livelock", "misuse", or "goroutine-leak": the
+	// implementation left goroutines running, with no counterexample),
+	// Message says how, in one sentence.
 	Failed   bool   `json:"failed"`
 	Property string `json:"property,omitempty"`
 	Message  string `json:"message,omitempty"`
@@ -151,14 +155,23 @@ var ErrTooFewExecutions = errors.New("too few executions for a verdict")
 // not be written. Result.Replay is left for the caller, who knows how it
 // was invoked.
 func Run(target Target, o Options) (Result, error) {
+	if target.h.New == nil {
+		return Result{}, errors.New("check: the zero Target checks nothing: make one with Lock, Event, Condition, Semaphore, BoundedSemaphore, Builtin or Mutants")
+	}
 	cfg, budget, err := o.config()
 	if err != nil {
 		return Result{}, err
 	}
 	stop := progress(o.Progress, cfg.Stats)
-	res := explore.Run(target.h, cfg, budget)
+	// The runs' goroutines carry this Run's label, so that leaks are told
+	// apart from other Runs' in the same process.
+	id := strconv.FormatUint(runIDs.Add(1), 10)
+	var res explore.Result
+	pprof.Do(context.Background(), pprof.Labels(scheduler.LeakLabel, id), func(context.Context) {
+		res = explore.Run(target.h, cfg, budget)
+	})
 	stop()
-	leaks, leak := leaked()
+	leaks, leak := leaked(id)
 	r := Result{
 		Target: target.Name(), Failed: res.Failed(), Seed: res.Seed, Strategy: res.Strategy, Dialect: cfg.Dialect,
 		Programs: res.Programs, Executions: res.Schedules, Inconclusive: res.Inconclusive,
@@ -207,11 +220,11 @@ func Run(target Target, o Options) (Result, error) {
 	return r, writeOutputs(o, &r, c)
 }
 
-// Verify explores target's interleavings within the budget and fails t with
-// a minimal counterexample (the failed property, a table of the calls per
+// Verify explores target's interleavings within the budget and, if it
+// finds a counterexample, marks t failed (t.Error: the test goes on) with
+// the minimal counterexample: the failed property, a table of the calls per
 // task, the interleaving, what the model allowed instead, and the go test
-// command that replays it) if it finds one. It returns the result either
-// way.
+// command that replays it. It returns the result either way.
 func Verify(t testing.TB, target Target, o Options) Result {
 	t.Helper()
 	if o.Runs == 0 && o.Time == 0 && testing.Short() {
@@ -220,38 +233,63 @@ func Verify(t testing.TB, target Target, o Options) Result {
 	if o.Seed == 0 {
 		o.Seed = defaultSeed()
 	}
+	json := o.JSON
+	o.JSON = "" // written below, with the replay command
 	r, err := Run(target, o)
 	r.Replay = goTestCommand(t, r.Seed)
-	if err != nil {
-		t.Fatalf("%s: %v", target.Name(), err)
-		return r
+	if json != "" {
+		if werr := writeOutputs(Options{JSON: json}, &r, nil); werr != nil && err == nil {
+			err = werr
+		}
 	}
 	if !r.Failed {
+		if err != nil {
+			t.Errorf("%s: %v\nreplay: %s", target.Name(), err, r.Replay)
+			return r
+		}
 		t.Logf("%s (%s): no counterexample in %d judged executions (%d programs), strategy %s, seed %d",
 			target.Name(), target.Primitive(), r.Executions, r.Programs, r.Strategy, r.Seed)
 		return r
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s): counterexample after %d executions (seed %d)\n\n%s", target.Name(), target.Primitive(), r.FoundAfter, r.Seed, r.Report)
-	fmt.Fprintf(&b, "\nthe counterexample as a scenario:\n\n%s", r.Counterexample)
+	if r.Counterexample == "" {
+		fmt.Fprintf(&b, "%s (%s): %s after %d executions (seed %d)\n\n%s", target.Name(), target.Primitive(), r.Property, r.Executions, r.Seed, r.Report)
+	} else {
+		fmt.Fprintf(&b, "%s (%s): counterexample after %d executions (seed %d)\n\n%s", target.Name(), target.Primitive(), r.FoundAfter, r.Seed, r.Report)
+		fmt.Fprintf(&b, "\nthe counterexample as a scenario:\n\n%s", r.Counterexample)
+	}
 	if r.Saved != "" {
 		fmt.Fprintf(&b, "\nsaved to %s: check.Replay(t, target, %q) re-runs it\n", r.Saved, filepath.Dir(r.Saved))
 	}
+	if err != nil {
+		fmt.Fprintf(&b, "\n(%v)\n", err)
+	}
 	fmt.Fprintf(&b, "\nreplay: %s\n", r.Replay)
-	t.Fatal(b.String())
+	t.Error(b.String())
 	return r
 }
 
 // leaked waits a little for goroutines started inside the runs to end, and
 // returns how many are still alive, with the stack of one.
-func leaked() (int, string) {
-	n, sample := scheduler.Leaked()
+func leaked(id string) (int, string) {
+	n, sample := scheduler.Leaked(id)
 	for wait := time.Millisecond; n > 0 && wait <= 64*time.Millisecond; wait *= 2 {
 		time.Sleep(wait) // a bounded grace for goroutines on their way out
-		n, sample = scheduler.Leaked()
+		n, sample = scheduler.Leaked(id)
 	}
 	return n, sample
 }
+
+// runIDs numbers Runs, for their goroutines' label.
+var runIDs atomic.Uint64
+
+// Bounds on a generated program: beyond them an execution costs seconds
+// and finds nothing smaller programs do not.
+const (
+	maxTasks   = 8
+	maxOps     = 16
+	maxCancels = 8
+)
 
 // config turns the options into explore's configuration.
 func (o Options) config() (explore.Config, explore.Budget, error) {
@@ -265,8 +303,15 @@ func (o Options) config() (explore.Config, explore.Budget, error) {
 	if !validDialect(o.Dialect) {
 		return explore.Config{}, explore.Budget{}, fmt.Errorf("unknown dialect %q (want one of %v)", o.Dialect, model.Dialects)
 	}
-	if o.Runs < 0 || o.Time < 0 || o.Tasks < 0 || o.Ops < 0 {
-		return explore.Config{}, explore.Budget{}, errors.New("Runs, Time, Tasks and Ops must not be negative")
+	switch {
+	case o.Runs < 0 || o.Time < 0:
+		return explore.Config{}, explore.Budget{}, errors.New("Runs and Time must not be negative")
+	case o.Tasks < 0 || o.Tasks > maxTasks:
+		return explore.Config{}, explore.Budget{}, fmt.Errorf("Tasks %d: want 0 (the default) to %d", o.Tasks, maxTasks)
+	case o.Ops < 0 || o.Ops > maxOps:
+		return explore.Config{}, explore.Budget{}, fmt.Errorf("Ops %d: want 0 (the default) to %d", o.Ops, maxOps)
+	case o.Cancels > maxCancels:
+		return explore.Config{}, explore.Budget{}, fmt.Errorf("Cancels %d: want at most %d (negative: none)", o.Cancels, maxCancels)
 	}
 	if o.Runs == 0 && o.Time == 0 {
 		o.Runs = 2000

@@ -137,6 +137,8 @@ func (r *recorder) Helper()                      {}
 func (r *recorder) Logf(string, ...any)          {}
 func (r *recorder) Fatalf(f string, args ...any) { r.failed, r.msg = true, formatf(f, args...) }
 func (r *recorder) Fatal(args ...any)            { r.failed, r.msg = true, strings.TrimSpace(fmt.Sprint(args...)) }
+func (r *recorder) Error(args ...any)            { r.Fatal(args...) }
+func (r *recorder) Errorf(f string, args ...any) { r.Fatalf(f, args...) }
 
 func formatf(f string, args ...any) string { return strings.TrimSpace(fmt.Sprintf(f, args...)) }
 

@@ -3,7 +3,9 @@ package check_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,10 +176,56 @@ func (k leakyLock) Release() error { return k.l.Release() }
 func TestGoroutineLeak(t *testing.T) {
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
+	// A correct target checked at the same time is not blamed.
+	var ok check.Result
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ok, _ = check.Run(check.Lock("mylock", func(rt sched.Runtime) *myLock { return newMyLock(rt, false) }), check.Options{Seed: 1, Runs: 2000})
+	}()
 	r, err := check.Run(check.Lock("leaky", func(rt sched.Runtime) leakyLock { return leakyLock{newMyLock(rt, false), stop} }),
 		check.Options{Seed: 1, Runs: 200})
+	wg.Wait()
+	if ok.Failed {
+		t.Errorf("the correct lock checked alongside fails: %s: %s", ok.Property, ok.Message)
+	}
 	if err != nil || !r.Failed || r.Property != "goroutine-leak" || !strings.Contains(r.Report, "leakyLock.Acquire") {
 		t.Fatalf("%v %s: %s\n%s", err, r.Property, r.Message, r.Report)
 	}
 	t.Logf("%s", r.Report)
+}
+
+// TestSavePanic: a counterexample that ends in a panic is saved too, and
+// its replay panics again.
+func TestSavePanic(t *testing.T) {
+	dir := t.TempDir()
+	target := check.Lock("panics", func(rt sched.Runtime) panicLock { return panicLock{newMyLock(rt, false)} })
+	r, err := check.Run(target, check.Options{Seed: 1, Runs: 1000, SaveDir: dir})
+	if err != nil || !r.Failed || r.Saved == "" {
+		t.Fatalf("failed %v, saved %q, %v", r.Failed, r.Saved, err)
+	}
+	rec := &recorder{TB: t}
+	check.Replay(rec, target, dir)
+	if !rec.failed {
+		t.Fatalf("the saved panic does not fail its replay:\n%s", r.Counterexample)
+	}
+}
+
+// TestSaveOnce: the same counterexample found again is not saved again.
+func TestSaveOnce(t *testing.T) {
+	dir := t.TempDir()
+	target := check.Lock("mylock-bug", func(rt sched.Runtime) *myLock { return newMyLock(rt, true) })
+	var saved [2]string
+	for i := range saved {
+		r, err := check.Run(target, check.Options{Seed: 1, Runs: 20000, SaveDir: dir})
+		if err != nil || !r.Failed {
+			t.Fatalf("%v %v", r.Failed, err)
+		}
+		saved[i] = r.Saved
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.scn"))
+	if saved[0] != saved[1] || len(files) != 1 {
+		t.Fatalf("saved %q then %q; %d files", saved[0], saved[1], len(files))
+	}
 }

@@ -6,6 +6,7 @@
 package corpus
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -92,7 +93,8 @@ func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
 // Save writes c as a scenario under dir/<primitive>/ and returns its path:
 // named after the mutant for a mutant (impl is its name; its target line
 // names it), after the failed property for the built-in implementation
-// (impl "impl"), never overwriting a file.
+// (impl "impl"), never overwriting a file; a counterexample saved already
+// (the same text) is not saved twice.
 func Save(dir string, p model.Primitive, impl string, c *explore.Counterexample) (string, error) {
 	sc, err := c.Scenario()
 	if err != nil {
@@ -109,12 +111,17 @@ func Save(dir string, p model.Primitive, impl string, c *explore.Counterexample)
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		return "", err
 	}
+	text := scenario.Print(sc)
 	path := filepath.Join(d, name+".scn")
 	for i := 2; ; i++ {
-		if _, err := os.Stat(path); os.IsNotExist(err) {
+		old, err := os.ReadFile(path)
+		if os.IsNotExist(err) {
 			break
+		}
+		if err == nil && bytes.Equal(old, text) {
+			return path, nil // saved already, by an earlier run
 		}
 		path = filepath.Join(d, fmt.Sprintf("%s-%d.scn", name, i))
 	}
-	return path, os.WriteFile(path, scenario.Print(sc), 0o644)
+	return path, os.WriteFile(path, text, 0o644)
 }

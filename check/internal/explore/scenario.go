@@ -26,6 +26,9 @@ func (c *Counterexample) Scenario() (*scenario.Scenario, error) {
 	w := newScenarioWriter(c)
 	ti := 0
 	for i, a := range c.Schedule {
+		if w.ended {
+			break
+		}
 		if a.Kind == DeliverCancel {
 			w.cancel(a)
 			continue
@@ -69,6 +72,7 @@ type scenarioWriter struct {
 	points     [][]string
 	deferredAt []int
 	lastEv     scheduler.Event
+	ended      bool // a call panicked: nothing follows
 }
 
 func newScenarioWriter(c *Counterexample) *scenarioWriter {
@@ -204,7 +208,12 @@ func (w *scenarioWriter) step(i, t int, ev scheduler.Event) error {
 		st.Expect = []scenario.Expect{scenario.Outcome(st.Op, true, r)}
 	case ev.Kind == scheduler.AtPark && ev.State == scheduler.Parked:
 		st.Expect = []scenario.Expect{{Kind: scenario.ExpectBlocks}}
-	case ev.Kind == scheduler.AtPanic || ev.Kind == scheduler.AtAbort:
+	case ev.Kind == scheduler.AtPanic:
+		// The call panicked: the step, with no outcome to expect, ends
+		// the scenario (a replay panics there again).
+		st.Expect = nil
+		w.ended = true
+	case ev.Kind == scheduler.AtAbort:
 		return fmt.Errorf("action %d: %s ends in %s", i+1, w.name(t), ev.Kind)
 	default:
 		return nil // inside the call still (or parked and free to go on)

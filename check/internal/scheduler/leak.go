@@ -2,26 +2,25 @@ package scheduler
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"runtime/pprof"
 	"strconv"
 	"strings"
 )
 
-// taskLabels marks every task goroutine, and so every goroutine a task
-// starts (a goroutine inherits its creator's profiler labels): a goroutine
-// with the mark that is not a task is the implementation's own.
-var taskLabels = pprof.WithLabels(context.Background(), pprof.Labels("syncheck", "task"))
+// LeakLabel is the profiler label a caller puts on the goroutine that
+// drives its runs (pprof.Do with pprof.Labels(LeakLabel, id)): task
+// goroutines inherit it from the driver that starts them, and goroutines a
+// task starts inherit it from the task, so Leaked(id) finds the goroutines
+// the implementation started during those runs, and no other caller's.
+const LeakLabel = "syncheck-run"
 
-// Leaked counts the goroutines alive now that were started from inside a
-// task (by the implementation under test: a goroutine of its own, a
-// time.AfterFunc, ...) and are not tasks themselves, and returns the stack
-// of one of them. Tasks end with their run, so such a goroutine alive after
-// every run has ended outlived it: a leak. Runs of other schedulers in
-// progress in the same process may count too; a caller waits for its own
-// runs to end and looks again before calling it a leak.
-func Leaked() (n int, sample string) {
+// Leaked counts the goroutines alive now, labelled LeakLabel=id, that are
+// neither tasks nor the caller: goroutines the implementation under test
+// started inside its calls (a goroutine of its own, a time.AfterFunc, ...).
+// Tasks end with their runs, so such a goroutine alive after the runs
+// ended outlived them: a leak. It returns the stack of one of them.
+func Leaked(id string) (n int, sample string) {
 	var b bytes.Buffer
 	if err := pprof.Lookup("goroutine").WriteTo(&b, 1); err != nil {
 		return 0, ""
@@ -30,7 +29,8 @@ func Leaked() (n int, sample string) {
 	// "# labels: {...}" when the goroutines have labels, then one
 	// "#\tpc\tfunc+off\tfile:line" line per frame.
 	for _, rec := range strings.Split(b.String(), "\n\n") {
-		if !strings.Contains(rec, `"syncheck":"task"`) || strings.Contains(rec, "scheduler.(*Scheduler).main") {
+		if !strings.Contains(rec, `"`+LeakLabel+`":"`+id+`"`) ||
+			strings.Contains(rec, "scheduler.(*Scheduler).main") || strings.Contains(rec, "scheduler.Leaked") {
 			continue
 		}
 		head, _, _ := strings.Cut(rec, " @ ")

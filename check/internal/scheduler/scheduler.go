@@ -79,7 +79,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 
@@ -572,7 +571,6 @@ func (s *Scheduler) Step(c Choice) Event {
 
 // main is a task goroutine.
 func (s *Scheduler) main(t *task) {
-	pprof.SetGoroutineLabels(taskLabels)
 	if s.strict {
 		t.goid = goid()
 	}
