@@ -94,8 +94,8 @@ B acquire -> ok
 	fmt.Print(r.Report)
 	// Output:
 	// failed: false
-	//     5  A acquire -> ok                    model: ok  impl: ok
-	//     6  B acquire -> blocks                model: blocks  impl: blocks
-	//     7  A release -> ok                    model: ok  impl: ok
-	//     8  B acquire -> ok                    model: ok  impl: ok
+	//     5  A acquire -> ok                     model: ok  impl: ok
+	//     6  B acquire -> blocks                 model: blocks  impl: blocks
+	//     7  A release -> ok                     model: ok  impl: ok
+	//     8  B acquire -> ok                     model: ok  impl: ok
 }

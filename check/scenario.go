@@ -152,7 +152,7 @@ func fits(sc *scenario.Scenario, target Target) error {
 // implementation did, and (states) the model states after it.
 func printSteps(b *strings.Builder, r *harness.SpecResult, states bool) {
 	for _, s := range r.Steps {
-		line := fmt.Sprintf("  %3d  %-34s", s.Step.Line, s.Text)
+		line := fmt.Sprintf("  %3d  %-34s ", s.Step.Line, s.Text)
 		if s.Step.Kind == scenario.Run {
 			allowed := make([]string, len(s.Allowed))
 			for i, e := range s.Allowed {

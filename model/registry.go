@@ -12,10 +12,12 @@ var registry = []*Descriptor{
 }
 
 // Primitives lists every primitive with a model, in the registry's order.
-var Primitives = func() []Primitive {
+var Primitives = primitives()
+
+func primitives() []Primitive {
 	out := make([]Primitive, len(registry))
 	for i, d := range registry {
 		out[i] = d.Primitive
 	}
 	return out
-}()
+}

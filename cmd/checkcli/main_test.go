@@ -82,9 +82,10 @@ func TestModelShowsDialects(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "dialect go") {
 		t.Fatalf("go: exit %d, output:\n%s", code, out)
 	}
-	// CPython 3.11 loses the notification (gh-112202): W2 never wakes.
+	// CPython 3.11 loses the notification (gh-112202): W2 never wakes; that
+	// is the answer to the question, not a failure.
 	code, out, _ = runCLI(t, "model", "--dialect", "asyncio-3.11", c1)
-	if code != 1 || !strings.Contains(out, "W2 is parked and nothing woke or cancelled it") {
+	if code != 0 || !strings.Contains(out, "under asyncio-3.11 the schedule goes no further") || !strings.Contains(out, "W2 is parked and nothing woke or cancelled it") || strings.Contains(out, "FAIL") {
 		t.Fatalf("3.11: exit %d, output:\n%s", code, out)
 	}
 	// 3.13 forwards it, as Go does.

@@ -129,7 +129,8 @@ deadlocks), invariants and FIFO fairness. A failure is shrunk to a minimal
 counterexample and printed with the command that replays it.
 
 Exit status: 0 no counterexample (the coverage is printed), 1 a
-counterexample, 2 bad input.`, stdout)
+counterexample, or no verdict (the search judged fewer than 100
+executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	var v verifyFlags
 	v.register(fs, 50000, 50*time.Second)
 	implName := fs.String("impl", "impl", "the implementation: impl (the built-in one) or a mutant's name (checkcli mutants --list)")
@@ -234,7 +235,7 @@ func printVerify(stdout io.Writer, p model.Primitive, target check.Target, res c
 	if !res.Failed {
 		fmt.Fprintf(stdout, "verify %s (%s): no counterexample\n", p, target.Name())
 		if specsRun > 0 {
-			fmt.Fprintf(stdout, "  %d scenarios of specs/%s pass against the model and the implementation\n", specsRun, p)
+			fmt.Fprintf(stdout, "  %d scenarios about %s in specs/ pass against the model and the implementation\n", specsRun, p)
 		}
 		fmt.Fprintf(stdout, "  %d programs, %d judged executions (%d cancels inside a wake window), strategy %s, dialect %s, in %v\n",
 			res.Programs, res.Executions, res.WindowCancels, res.Strategy, res.Dialect, res.Elapsed.Round(time.Millisecond))

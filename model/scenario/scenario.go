@@ -1,7 +1,9 @@
 // Package scenario is the scenario language (specs/README.md): the one format
 // for hand-written specifications, counterexamples and the regression corpus.
-// This file holds the syntax tree; parse.go reads it and print.go writes it.
+// Parse reads a scenario, Print writes it back in canonical form.
 package scenario
+
+// This file holds the syntax tree; parse.go reads it and print.go writes it.
 
 import (
 	"strconv"

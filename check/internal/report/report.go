@@ -79,7 +79,8 @@ func UserFrames(stack []byte) string {
 		keep = append(keep, fn, file)
 	}
 	if len(keep) == 0 {
-		keep = lines
+		// All the checker's: its first frames say where.
+		keep = lines[:min(len(lines), 13)]
 	}
 	return strings.Join(keep, "\n") + "\n"
 }
