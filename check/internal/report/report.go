@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func Counterexample(w io.Writer, c *explore.Counterexample, replay string) {
 	size := c.Size()
 	fmt.Fprintf(w, "\ncounterexample: %s, %d cancels\n\n", size, len(c.Program.Cancels))
 	Table(w, &c.Program, c.History)
-	fmt.Fprintf(w, "\ninterleaving (each step: task, the scheduling point it left -> the one it reached):\n")
+	fmt.Fprintf(w, "\ninterleaving, action by action (the task, the scheduling point it left -> the one it reached):\n")
 	steps := c.Execution().Steps()
 	if len(steps) > maxSteps {
 		// A livelock runs to the step bound: its first steps, then the
@@ -103,6 +104,13 @@ func Table(w io.Writer, p *explore.Program, h []history.Event) {
 	}
 	sc := p.Scenario()
 	pending := make([]string, len(names))
+	// steps[i] numbers row i as the judges' messages do ("at step 7"):
+	// the history event, from 1; a call that returned at once is one row
+	// of two events.
+	steps := make([]string, rows)
+	for i := range steps {
+		steps[i] = strconv.Itoa(i + 1)
+	}
 	for i, e := range h {
 		var cell string
 		switch e.Kind {
@@ -114,6 +122,7 @@ func Table(w io.Writer, p *explore.Program, h []history.Event) {
 			if i > 0 && h[i-1].Kind == history.Call && h[i-1].Task == e.Task {
 				// A call that returned at once: one row.
 				cols[e.Task][i-1] = pending[e.Task] + " -> " + scenario.Outcome(e.Op, true, e.Result).String()
+				steps[i-1] = fmt.Sprintf("%d-%d", i, i+1)
 				cell = ""
 			}
 		case history.Cancel:
@@ -126,16 +135,31 @@ func Table(w io.Writer, p *explore.Program, h []history.Event) {
 			width[t] = max(width[t], len(c))
 		}
 	}
+	stepWidth := len("step")
+	for _, st := range steps {
+		stepWidth = max(stepWidth, len(st))
+	}
+	row := -1 // the row line prints; -1: the header lines
 	line := func(cells func(t int) string) {
 		var b strings.Builder
+		switch row {
+		case -1:
+			fmt.Fprintf(&b, "| %-*s ", stepWidth, "step")
+		case -2:
+			fmt.Fprintf(&b, "| %s ", strings.Repeat("-", stepWidth))
+		default:
+			fmt.Fprintf(&b, "| %*s ", stepWidth, steps[row])
+		}
 		for t := range names {
 			fmt.Fprintf(&b, "| %-*s ", width[t], cells(t))
 		}
 		fmt.Fprintln(w, b.String()+"|")
 	}
 	line(func(t int) string { return names[t] })
+	row = -2
 	line(func(t int) string { return strings.Repeat("-", width[t]) })
 	for i := 0; i < rows; i++ {
+		row = i
 		empty := true
 		for t := range names {
 			if cols[t][i] != "" {

@@ -35,7 +35,8 @@ func TestCounterexampleText(t *testing.T) {
 	for _, want := range []string{
 		"property violated: " + string(c.Property),
 		c.Message,
-		"| T1", // one column per task
+		"| step", // the judges' step numbers
+		"| T1",   // one column per task
 		"interleaving",
 		"replay: go run ./cmd/checkcli replay x.scn",
 	} {
@@ -43,10 +44,10 @@ func TestCounterexampleText(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
-	// Every row of the table has one cell per task.
+	// Every row of the table has its step and one cell per task.
 	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "| ") && strings.Count(line, "|") != len(c.Program.Tasks)+1 {
-			t.Errorf("row %q: want %d columns", line, len(c.Program.Tasks))
+		if strings.HasPrefix(line, "| ") && strings.Count(line, "|") != len(c.Program.Tasks)+2 {
+			t.Errorf("row %q: want the step and %d columns", line, len(c.Program.Tasks))
 		}
 	}
 }
