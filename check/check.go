@@ -117,8 +117,9 @@ type Result struct {
 	// Programs and Executions count the search: programs generated and
 	// judged executions; Inconclusive counts executions the
 	// linearizability search could not decide in time (never passes).
-	// WindowCancels counts cancels delivered inside a wake window (a
-	// waiter woken and not yet resumed): the checker's favourite place.
+	// WindowCancels counts the search's cancels delivered inside a wake
+	// window (a waiter woken and not yet resumed), the checker's favourite
+	// place (shrinking's runs not counted).
 	Programs      int `json:"programs"`
 	Executions    int `json:"executions"`
 	Inconclusive  int `json:"inconclusive"`
@@ -175,7 +176,7 @@ func Run(target Target, o Options) (Result, error) {
 	r := Result{
 		Target: target.Name(), Failed: res.Failed(), Seed: res.Seed, Strategy: res.Strategy, Dialect: cfg.Dialect,
 		Programs: res.Programs, Executions: res.Schedules, Inconclusive: res.Inconclusive,
-		WindowCancels: int(cfg.Stats.WindowCancel.Load()), Elapsed: res.Elapsed, FoundAfter: res.FoundAfter,
+		WindowCancels: res.WindowCancels, Elapsed: res.Elapsed, FoundAfter: res.FoundAfter,
 	}
 	if leaks > 0 && !r.Failed {
 		r.Failed, r.Property = true, "goroutine-leak"

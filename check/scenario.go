@@ -27,8 +27,10 @@ import (
 //		f.Fuzz(rapid.MakeFuzz(check.Property(check.Lock("mylock", NewMyLock), check.Options{})))
 //	}
 //
-// rapid's own flags (-rapid.checks, -rapid.seed) govern it; o's budget and
-// seed fields do not apply. It panics on bad options.
+// rapid's own flags (-rapid.checks, -rapid.seed) govern it, and rapid
+// reports and shrinks its failures: of o, only the program bounds (Tasks,
+// Ops, Cancels), Strategy and Dialect apply (not the budget, the seed,
+// SaveDir, JSON, HTML or Progress). It panics on bad options.
 func Property(target Target, o Options) func(*rapid.T) {
 	cfg, _, err := o.config()
 	if err != nil {

@@ -32,8 +32,15 @@ func Counterexample(w io.Writer, c *explore.Counterexample, replay string) {
 			if v.Expected != "" {
 				fmt.Fprintf(w, "  the model allows instead: %s\n", v.Expected)
 			}
-			for _, s := range v.States {
-				fmt.Fprintf(w, "  model state: %s\n", s)
+			for i, s := range v.States {
+				if i == 0 && len(v.States) > 1 {
+					fmt.Fprintf(w, "  the model's possible states there (it may be in any one):\n")
+				}
+				if len(v.States) > 1 {
+					fmt.Fprintf(w, "    %s\n", s)
+				} else {
+					fmt.Fprintf(w, "  model state: %s\n", s)
+				}
 			}
 		}
 	}
