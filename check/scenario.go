@@ -113,7 +113,9 @@ func ReplayScenario(sc *scenario.Scenario, target Target) (Result, error) {
 // step's result checked against the model and the scenario's expectation.
 // Result.Report lists the steps (with the model's states when verbose, or
 // when the scenario fails); Result.Message is the first failure, as
-// "file:line: what went wrong".
+// "file:line: what went wrong"; its Property is "spec", or "malformed" when
+// the scenario itself is at fault (a step past the end of its task's
+// calls, a point the call never reaches).
 func Spec(sc *scenario.Scenario, target *Target, verbose bool) Result {
 	var h *harness.Target
 	res := Result{Target: "model " + string(sc.Dialect), Dialect: sc.Dialect}
@@ -131,6 +133,9 @@ func Spec(sc *scenario.Scenario, target *Target, verbose bool) Result {
 	res.Report = b.String()
 	if r.Failed() {
 		res.Failed, res.Property, res.Message = true, "spec", r.Failure
+		if r.Malformed {
+			res.Property = "malformed"
+		}
 	}
 	return res
 }

@@ -226,3 +226,21 @@ func TestMutantsReproducible(t *testing.T) {
 		t.Fatalf("two runs differ:\n%s\n%s", outs[0], outs[1])
 	}
 }
+
+// TestMalformedSchedule: a step past the end of its task's calls, or to a
+// point its call never reaches, is bad input (exit 2), not a failure.
+func TestMalformedSchedule(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"past.scn":  "primitive lock\ntask A: acquire\nA acquire -> ok\nA acquire\n",
+		"point.scn": "primitive lock\ntask A: acquire\nA acquire @ nosuchpoint\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, errOut := runCLI(t, "spec", path); code != 2 || !strings.Contains(errOut, "malformed") {
+			t.Errorf("%s: exit %d\n%s%s", name, code, out, errOut)
+		}
+	}
+}

@@ -37,7 +37,7 @@ schedule. Prints one line per scenario and a summary.`, stdout)
 	if err != nil {
 		return err
 	}
-	passed, failed := 0, 0
+	passed, failed, malformed := 0, 0, 0
 	for _, sc := range scs {
 		var target *check.Target
 		if !*modelOnly && sc.Dialect == model.Go {
@@ -48,6 +48,9 @@ schedule. Prints one line per scenario and a summary.`, stdout)
 			target = &t
 		}
 		r := check.Spec(sc, target, *verbose)
+		if r.Property == "malformed" {
+			malformed++
+		}
 		if r.Failed {
 			failed++
 			fmt.Fprintf(stdout, "FAIL %s (%s)\n     %s\n", sc.File, r.Target, r.Message)
@@ -60,6 +63,9 @@ schedule. Prints one line per scenario and a summary.`, stdout)
 		}
 	}
 	fmt.Fprintf(stdout, "spec: %d passed, %d failed\n", passed, failed)
+	if malformed > 0 {
+		return usagef("%d of the failing scenarios are malformed (a step past the end of a task's calls, or a point a call never reaches)", malformed)
+	}
 	if failed > 0 {
 		return errFailed
 	}

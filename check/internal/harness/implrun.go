@@ -224,7 +224,7 @@ func (h *harness) runTo(t int, sees scenario.Sees, point string) error {
 		case ev.Point == point && ev.Kind != scheduler.AtDone:
 			return nil
 		case ev.Kind == scheduler.AtDone || (ev.Kind == scheduler.AtYield && ev.Point == CallPoint && steps > 0):
-			return fmt.Errorf("finished its call without reaching point %q", point)
+			return Malformed{fmt.Errorf("finished its call without reaching point %q", point)}
 		}
 	}
 	return fmt.Errorf("still running after %d scheduling points without reaching %q: livelock", maxStepPoints, point)

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,6 +37,10 @@ type SpecResult struct {
 	Steps  []StepResult
 	// Failure is the first failure, as "file:line: message"; "" on success.
 	Failure string
+	// Malformed: the failure is the scenario's own (a step past the end
+	// of its task's calls, a point its call never reaches), not the
+	// implementation's or the model's.
+	Malformed bool
 	// Partial: the scenario has partial steps (@ POINT), so the model was
 	// not followed step by step; judge the Record instead.
 	Partial bool
@@ -47,12 +52,22 @@ type SpecResult struct {
 // Failed reports whether the scenario failed.
 func (r *SpecResult) Failed() bool { return r.Failure != "" }
 
+// Malformed is a failure of the scenario itself: bad input.
+type Malformed struct{ Err error }
+
+func (m Malformed) Error() string { return m.Err.Error() }
+
 // RunSpec runs sc against its dialect's model and, when target is non-nil,
 // against the target under the controlled scheduler, step by step in
 // lockstep. It stops at the first failure.
 func RunSpec(sc *scenario.Scenario, target *Target) *SpecResult {
 	res := &SpecResult{Scenario: sc}
 	fail := func(line int, format string, args ...any) *SpecResult {
+		for _, a := range args {
+			if err, ok := a.(error); ok && errors.As(err, new(Malformed)) {
+				res.Malformed = true
+			}
+		}
 		res.Failure = fmt.Sprintf("%s:%d: %s", sc.File, line, fmt.Sprintf(format, args...))
 		if n := len(res.Steps); n > 0 && res.Steps[n-1].Failure == "" && res.Steps[n-1].Step.Line == line {
 			res.Steps[n-1].Failure = fmt.Sprintf(format, args...)
@@ -259,7 +274,7 @@ func (r *modelRun) outcomes(st scenario.Step) ([]modelOutcome, error) {
 		} else {
 			k := b.next[t]
 			if k >= len(task.Ops) {
-				why = fmt.Errorf("%s has made all its calls; the step has nothing to run", task.Name)
+				why = Malformed{fmt.Errorf("%s has made all its calls; the step has nothing to run", task.Name)}
 				continue
 			}
 			if task.Ops[k] != st.Op {
