@@ -14,6 +14,7 @@ import (
 	"github.com/syncheck/syncheck/check/internal/corpus"
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/model/scenario"
 )
 
@@ -89,7 +90,7 @@ func ReplayScenario(sc *scenario.Scenario, target Target) (Result, error) {
 	if err := fits(sc, target); err != nil {
 		return Result{}, err
 	}
-	r, err := corpus.Replay(sc, target.h)
+	r, err := corpus.Replay(sc, target.h, judge.Options{})
 	if err != nil {
 		return Result{}, err
 	}

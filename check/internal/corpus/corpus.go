@@ -58,7 +58,7 @@ func TargetOf(sc *scenario.Scenario) (harness.Target, error) {
 
 // Replay runs sc's schedule on target (harness.Replay) and judges the
 // history against the model of sc's dialect.
-func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
+func Replay(sc *scenario.Scenario, target harness.Target, opts judge.Options) (*Result, error) {
 	ex, skipped, err := harness.FollowScenario(sc, &target)
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func Replay(sc *scenario.Scenario, target harness.Target) (*Result, error) {
 	in.Quiescent, in.Parked = ex.ParkedAtEnd()
 	in.Parks, in.ParksKnown = ex.Registrations()
 	res := &Result{Scenario: sc, Target: target.Name, Skipped: skipped}
-	for _, v := range judge.Judge(in, judge.Options{}) {
+	for _, v := range judge.Judge(in, opts) {
 		if v.Status == judge.Inconclusive && res.Inconclusive == nil {
 			v := v
 			res.Inconclusive = &v

@@ -3,10 +3,12 @@ package corpus_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/syncheck/syncheck/check/internal/corpus"
+	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/check/internal/mutants"
 	"github.com/syncheck/syncheck/model/scenario"
 )
@@ -87,5 +89,25 @@ func replay(sc *scenario.Scenario) (*corpus.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return corpus.Replay(sc, target)
+	return corpus.Replay(sc, target, judge.Options{})
+}
+
+// TestReplayInconclusive: a judge that runs out of time gives no verdict:
+// the replay is Inconclusive, not a failure.
+func TestReplayInconclusive(t *testing.T) {
+	sc, err := scenario.Parse("x.scn", []byte("primitive lock\ntask A: acquire, release\ntask B: acquire\nA acquire -> ok\nB acquire -> blocks\nA release -> ok\nB acquire -> ok\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := corpus.TargetOf(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := corpus.Replay(sc, target, judge.Options{Timeout: time.Nanosecond})
+	if err != nil || r.Fails() || r.Inconclusive == nil {
+		t.Fatalf("err %v, fails %v, inconclusive %v", err, r.Fails(), r.Inconclusive)
+	}
+	if r, _ := corpus.Replay(sc, target, judge.Options{}); r.Fails() || r.Inconclusive != nil {
+		t.Fatalf("with time to judge: fails %v, inconclusive %v", r.Fails(), r.Inconclusive)
+	}
 }
