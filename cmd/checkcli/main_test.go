@@ -244,3 +244,47 @@ func TestMalformedSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileInputs runs the hostile cases one after another, as a CI job
+// would meet them: each exits with its documented status, and bad input
+// never prints a stack trace.
+func TestHostileInputs(t *testing.T) {
+	dir := t.TempDir()
+	nul := filepath.Join(dir, "nul.scn")
+	if err := os.WriteFile(nul, []byte("primitive lock\ntask A: acq\x00uire\nA acquire\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	token := filepath.Join(dir, "token.scn")
+	if err := os.WriteFile(token, []byte("primitive lock\ntask A: "+strings.Repeat("a", 900_000)+"\nA acquire\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		code int
+	}{
+		{[]string{"spec", "/dev/zero"}, 2},
+		{[]string{"model", "/dev/zero"}, 2},
+		{[]string{"replay", "/dev/zero"}, 2},
+		{[]string{"spec", nul}, 2},
+		{[]string{"spec", token}, 2},
+		{[]string{"verify", "lock", "--tasks", "10000"}, 2},
+		{[]string{"verify", "lock", "--depth", "0"}, 2},
+		{[]string{"verify", "lock", "--depth", "-1"}, 2},
+		{[]string{"verify", "lock", "--depth", "1000000"}, 2},
+		{[]string{"verify", "lock", "--preemptions", "-1"}, 2},
+		{[]string{"verify", "lock", "--runs", "-5"}, 2},
+		{[]string{"verify", "nosuch"}, 2},
+		{[]string{"verify", "lock", "--time", "1ns", "--no-specs"}, 1},
+		{[]string{"mutants", "--strategy", "foo"}, 2},
+		{[]string{"replay", "../../testdata/corpus"}, 0},
+	}
+	for _, c := range cases {
+		code, out, errOut := runCLI(t, c.args...)
+		if code != c.code {
+			t.Errorf("checkcli %.80q: exit %d, want %d\n%.500s%.500s", c.args, code, c.code, out, errOut)
+		}
+		if c.code == 2 && (strings.Contains(errOut, "goroutine ") || strings.Contains(out, "goroutine ") || len(errOut) > 2000) {
+			t.Errorf("checkcli %.80q: bad input printed a stack or a long message:\n%.500s", c.args, errOut)
+		}
+	}
+}
