@@ -288,3 +288,16 @@ func TestHostileInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestRerunCarriesBudgets: the rerun line has every budget that matters,
+// and a search cut by --time says so.
+func TestRerunCarriesBudgets(t *testing.T) {
+	code, out, _ := runCLI(t, "verify", "lock", "--runs", "100000000", "--time", "300ms", "--no-specs", "--seed", "5")
+	if code != 0 || !strings.Contains(out, "--seed 5 --runs 100000000 --time 300ms") || !strings.Contains(out, "stopped by --time 300ms after") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "verify", "lock", "--runs", "200", "--time", "0", "--no-specs", "--seed", "5")
+	if code != 0 || !strings.Contains(out, "--runs 200 --time 0s") || strings.Contains(out, "stopped by") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
