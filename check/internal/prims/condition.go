@@ -14,6 +14,13 @@ import (
 
 var conditionDescriptor = Descriptor{
 	Primitive: model.Condition,
+	Optional: map[model.Kind][]reflect.Type{
+		model.TryAcquire: {is[tryAcquirer]()},
+		model.Locked:     {is[lockedTeller]()},
+		model.NotifyAll:  {is[notifyAller]()},
+		// WaitFor is derived from Wait when the type has Locked (G10).
+		model.WaitFor: {is[waitForer](), is[lockedTeller]()},
+	},
 	Builtin: func() harness.Target {
 		return Condition("impl", func(rt sched.Runtime, n int) []*impl.Condition {
 			l := impl.NewLock(impl.WithRuntime(rt))

@@ -12,6 +12,10 @@ import (
 
 var eventDescriptor = Descriptor{
 	Primitive: model.Event,
+	Optional: map[model.Kind][]reflect.Type{
+		model.Clear: {is[clearer]()},
+		model.IsSet: {is[isSetTeller]()},
+	},
 	Builtin: func() harness.Target {
 		return Event("impl", func(rt sched.Runtime) *impl.Event { return impl.NewEvent(impl.WithRuntime(rt)) })
 	},

@@ -13,6 +13,10 @@ import (
 
 var lockDescriptor = Descriptor{
 	Primitive: model.Lock,
+	Optional: map[model.Kind][]reflect.Type{
+		model.TryAcquire: {is[tryAcquirer]()},
+		model.Locked:     {is[lockedTeller]()},
+	},
 	Builtin: func() harness.Target {
 		return Lock("impl", func(rt sched.Runtime) *impl.Lock { return impl.NewLock(impl.WithRuntime(rt)) })
 	},

@@ -27,6 +27,11 @@ type Descriptor struct {
 	Primitive model.Primitive
 	// Builtin builds package impl's implementation as a target.
 	Builtin func() harness.Target
+	// Optional lists the ops an implementation may lack: the op is
+	// checked when the implementation's type has one of the interfaces
+	// (a method, or what the op is derived from); the other ops are
+	// required, by the public constructor's constraint.
+	Optional map[model.Kind][]reflect.Type
 	// Fragments are the patterns of calls programs are made of, weighted:
 	// what a user writes (acquire, wait, release), misuse now and then.
 	// An Arg < 0 is drawn (1 or 2; a notify's n: 1, 2 or 0).
@@ -186,34 +191,16 @@ type (
 	notifyAller interface{ NotifyAll() error }
 )
 
-// optional lists, for each op that an optional method implements, the
-// interface a type must satisfy to have it.
-var optional = map[model.Kind]reflect.Type{
-	model.TryAcquire: reflect.TypeFor[tryAcquirer](),
-	model.Locked:     reflect.TypeFor[lockedTeller](),
-	model.Value:      reflect.TypeFor[valueTeller](),
-	model.Clear:      reflect.TypeFor[clearer](),
-	model.IsSet:      reflect.TypeFor[isSetTeller](),
-	model.NotifyAll:  reflect.TypeFor[notifyAller](),
-}
-
 // opsOf lists the ops of primitive p that type t implements: every op of
-// the core, and each optional one whose method t has. A Condition's
-// WaitFor is derived from Wait when t has no WaitFor but has Locked.
+// the core, and each optional one (its descriptor's Optional) that t has.
 func opsOf(p model.Primitive, t reflect.Type) []model.Kind {
+	d := Lookup(p)
 	var out []model.Kind
 	for _, o := range model.Describe(p).Ops {
-		k := o.Kind
-		if k == model.WaitFor {
-			if t.Implements(reflect.TypeFor[waitForer]()) || t.Implements(optional[model.Locked]) {
-				out = append(out, k)
-			}
+		if its, ok := d.Optional[o.Kind]; ok && !slices.ContainsFunc(its, t.Implements) {
 			continue
 		}
-		if it, ok := optional[k]; ok && !t.Implements(it) {
-			continue
-		}
-		out = append(out, k)
+		out = append(out, o.Kind)
 	}
 	return out
 }
@@ -221,16 +208,19 @@ func opsOf(p model.Primitive, t reflect.Type) []model.Kind {
 // Required reports whether every implementation of primitive p has op k
 // (the constructors' constraints demand its method).
 func Required(p model.Primitive, k model.Kind) bool {
-	d := model.Describe(p)
+	d := Lookup(p)
 	if d == nil {
 		return false
 	}
-	if _, ok := d.Op(k); !ok {
+	if _, ok := model.Describe(p).Op(k); !ok {
 		return false
 	}
-	_, opt := optional[k]
-	return !opt && k != model.WaitFor
+	_, opt := d.Optional[k]
+	return !opt
 }
+
+// is is the interface type I, for Optional.
+func is[I any]() reflect.Type { return reflect.TypeFor[I]() }
 
 // Missing lists the ops of target's primitive that target does not
 // implement.

@@ -13,6 +13,11 @@ import (
 
 var semaphoreDescriptor = Descriptor{
 	Primitive: model.Semaphore,
+	Optional: map[model.Kind][]reflect.Type{
+		model.TryAcquire: {is[tryAcquirer]()},
+		model.Locked:     {is[lockedTeller]()},
+		model.Value:      {is[valueTeller]()},
+	},
 	Builtin: func() harness.Target {
 		return Semaphore("impl", func(rt sched.Runtime, v int) *impl.Semaphore {
 			return impl.NewSemaphore(v, impl.WithRuntime(rt))
@@ -25,6 +30,11 @@ var semaphoreDescriptor = Descriptor{
 
 var boundedSemaphoreDescriptor = Descriptor{
 	Primitive: model.BoundedSemaphore,
+	Optional: map[model.Kind][]reflect.Type{
+		model.TryAcquire: {is[tryAcquirer]()},
+		model.Locked:     {is[lockedTeller]()},
+		model.Value:      {is[valueTeller]()},
+	},
 	Builtin: func() harness.Target {
 		return BoundedSemaphore("impl", func(rt sched.Runtime, v int) *impl.BoundedSemaphore {
 			return impl.NewBoundedSemaphore(v, impl.WithRuntime(rt))
