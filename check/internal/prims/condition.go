@@ -14,6 +14,7 @@ import (
 
 var conditionDescriptor = Descriptor{
 	Primitive: model.Condition,
+	Sentinels: []ErrAs{{Err: model.NotLocked, Values: []error{impl.ErrNotLocked}}},
 	Optional: map[model.Kind][]reflect.Type{
 		model.TryAcquire: {is[tryAcquirer]()},
 		model.Locked:     {is[lockedTeller]()},
@@ -66,7 +67,7 @@ func Condition[C ConditionCore](name string, mk func(rt sched.Runtime, n int) []
 			if len(cs) != n {
 				panic(fmt.Sprintf("%s: asked for %d Conditions sharing one Lock, got %d", name, n, len(cs)))
 			}
-			x := &conditionInstance{errs: errs}
+			x := &conditionInstance{errs: withSentinels(model.Condition, errs)}
 			for _, c := range cs {
 				x.conds = append(x.conds, c)
 			}

@@ -31,7 +31,7 @@ var eventDescriptor = Descriptor{
 func Event[E EventCore](name string, mk func(rt sched.Runtime) E, errs ...ErrAs) harness.Target {
 	return harness.Target{Name: name, Primitive: model.Event, Ops: opsOf(model.Event, reflect.TypeFor[E]()),
 		New: func(rt sched.Runtime, _ model.Params) harness.Instance {
-			return &eventInstance{e: mk(rt), errs: errs}
+			return &eventInstance{e: mk(rt), errs: withSentinels(model.Event, errs)}
 		}}
 }
 

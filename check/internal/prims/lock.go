@@ -13,6 +13,7 @@ import (
 
 var lockDescriptor = Descriptor{
 	Primitive: model.Lock,
+	Sentinels: []ErrAs{{Err: model.NotLocked, Values: []error{impl.ErrNotLocked}}},
 	Optional: map[model.Kind][]reflect.Type{
 		model.TryAcquire: {is[tryAcquirer]()},
 		model.Locked:     {is[lockedTeller]()},
@@ -37,7 +38,7 @@ func one(model.Params) int { return 1 }
 func Lock[L LockCore](name string, mk func(rt sched.Runtime) L, errs ...ErrAs) harness.Target {
 	return harness.Target{Name: name, Primitive: model.Lock, Ops: opsOf(model.Lock, reflect.TypeFor[L]()),
 		New: func(rt sched.Runtime, _ model.Params) harness.Instance {
-			return &lockInstance{l: mk(rt), errs: errs}
+			return &lockInstance{l: mk(rt), errs: withSentinels(model.Lock, errs)}
 		}}
 }
 

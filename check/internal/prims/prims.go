@@ -14,7 +14,6 @@ import (
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/history"
-	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -27,6 +26,9 @@ type Descriptor struct {
 	Primitive model.Primitive
 	// Builtin builds package impl's implementation as a target.
 	Builtin func() harness.Target
+	// Sentinels maps package impl's error values for the primitive's
+	// misuse to the model's errors; every target understands them.
+	Sentinels []ErrAs
 	// Optional lists the ops an implementation may lack: the op is
 	// checked when the implementation's type has one of the interfaces
 	// (a method, or what the op is derived from); the other ops are
@@ -219,6 +221,15 @@ func Required(p model.Primitive, k model.Kind) bool {
 	return !opt
 }
 
+// withSentinels is errs, then primitive p's impl sentinels.
+func withSentinels(p model.Primitive, errs []ErrAs) []ErrAs {
+	out := slices.Clip(errs)
+	if d := Lookup(p); d != nil {
+		out = append(out, d.Sentinels...)
+	}
+	return out
+}
+
 // is is the interface type I, for Optional.
 func is[I any]() reflect.Type { return reflect.TypeFor[I]() }
 
@@ -235,8 +246,8 @@ func Missing(target harness.Target) []model.Kind {
 }
 
 // errResult maps what a call returned to the model's outcome classes: nil,
-// the context's error, one of the target's own errors (errs), or one of
-// impl's sentinels. Any other error is a failure of the implementation,
+// the context's error, or one of errs (the target's own errors, then the
+// primitive's sentinels in package impl: withSentinels). Any other error is a failure of the implementation,
 // reported as a panic with a hint.
 func errResult(op model.Op, err error, errs []ErrAs) model.Result {
 	if err == nil {
@@ -251,12 +262,6 @@ func errResult(op model.Op, err error, errs []ErrAs) model.Result {
 				return model.Result{Err: m.Err}
 			}
 		}
-	}
-	switch {
-	case errors.Is(err, impl.ErrNotLocked):
-		return model.Result{Err: model.NotLocked}
-	case errors.Is(err, impl.ErrReleasedTooOften):
-		return model.Result{Err: model.ReleasedTooOften}
 	}
 	panic(fmt.Sprintf("%s returned an error the checker cannot classify: %v (want nil, the context's error, an impl sentinel, or your own error mapped to a model error with Target.MapErr)", op.Kind, err))
 }

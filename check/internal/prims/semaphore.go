@@ -30,6 +30,7 @@ var semaphoreDescriptor = Descriptor{
 
 var boundedSemaphoreDescriptor = Descriptor{
 	Primitive: model.BoundedSemaphore,
+	Sentinels: []ErrAs{{Err: model.ReleasedTooOften, Values: []error{impl.ErrReleasedTooOften}}},
 	Optional: map[model.Kind][]reflect.Type{
 		model.TryAcquire: {is[tryAcquirer]()},
 		model.Locked:     {is[lockedTeller]()},
@@ -69,7 +70,7 @@ func Semaphore[S SemaphoreCore](name string, mk func(rt sched.Runtime, v int) S,
 	return harness.Target{Name: name, Primitive: model.Semaphore, Ops: opsOf(model.Semaphore, reflect.TypeFor[S]()),
 		New: func(rt sched.Runtime, p model.Params) harness.Instance {
 			s := mk(rt, p["value"])
-			return &semInstance{acq: s, rel: func() error { s.Release(); return nil }, errs: errs}
+			return &semInstance{acq: s, rel: func() error { s.Release(); return nil }, errs: withSentinels(model.Semaphore, errs)}
 		}}
 }
 
@@ -78,7 +79,7 @@ func BoundedSemaphore[S BoundedSemaphoreCore](name string, mk func(rt sched.Runt
 	return harness.Target{Name: name, Primitive: model.BoundedSemaphore, Ops: opsOf(model.BoundedSemaphore, reflect.TypeFor[S]()),
 		New: func(rt sched.Runtime, p model.Params) harness.Instance {
 			s := mk(rt, p["value"])
-			return &semInstance{acq: s, rel: s.Release, errs: errs}
+			return &semInstance{acq: s, rel: s.Release, errs: withSentinels(model.BoundedSemaphore, errs)}
 		}}
 }
 
