@@ -76,4 +76,9 @@ type Invariants struct {
 	// (ok or cancelled), and the waits that return ok never outnumber the
 	// waiters the notifications sent so far could wake.
 	Condition bool
+	// Check, when set, is a primitive's own invariant over a history (a
+	// Queue's items conserved, say): it returns the event at which the
+	// history breaks it and a sentence saying how, or at < 0 when it
+	// holds. Like the others it must hold in every linearization.
+	Check func(h []Event, p model.Params, d model.Dialect) (at int, message string)
 }

@@ -3,6 +3,7 @@ package judge
 import (
 	"testing"
 
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -397,4 +398,26 @@ end quiescent
 	want(t, vs, Quiescence, Fail, "W1, W2 are parked forever", "at least one of them has been granted")
 	want(t, vs, Invariant, Pass)
 	want(t, vs, Fairness, Fail, "W3's acquire returned ok at step 8 while W1, granted at step 4 (R release -> ok), had not resumed: W3 barged past a granted waiter")
+}
+
+// TestCustomInvariant: a primitive's own invariant (history.Invariants.Check)
+// is the Invariant judge's too.
+func TestCustomInvariant(t *testing.T) {
+	in := hist(t, model.Lock, model.Go, nil, `
+A acquire -> ok
+A release -> ok
+`)
+	in.Invariants.Check = func(h []history.Event, _ model.Params, _ model.Dialect) (int, string) {
+		for i, e := range h {
+			if e.Kind == history.Return && e.Op.Kind == model.Release {
+				return i, "no release may return (a test's invariant)"
+			}
+		}
+		return -1, ""
+	}
+	vs := Judge(in, Options{})
+	want(t, vs, Invariant, Fail, "no release may return")
+	if v := verdict(vs, Invariant); v.At != 3 {
+		t.Errorf("invariant at %d, want 3", v.At)
+	}
 }

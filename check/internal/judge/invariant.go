@@ -166,6 +166,12 @@ func (p *prepared) invariants() Verdict {
 			}
 		}
 	}
+	if check := in.Invariants.Check; check != nil {
+		if at, msg := check(in.History, in.Params, in.Dialect); at >= 0 {
+			v.Status, v.At, v.Message = Fail, at, msg
+			return v
+		}
+	}
 	v.Status = Pass
 	return v
 }
