@@ -164,7 +164,7 @@ func New(p Primitive, d Dialect, params Params) (Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return desc.New(d, full), nil
+	return withPendingCancels(desc.New(d, full)), nil
 }
 
 func validDialect(d Dialect) bool {
