@@ -69,111 +69,143 @@ func (h *holders) release(task int) {
 
 func (p *prepared) invariants() Verdict {
 	v := Verdict{Property: Invariant, At: -1}
-	in := p.in
-	var (
-		held    = in.Invariants.Holders != nil
-		bounded = in.Invariants.BoundedReleases && in.Dialect == model.Go
-		cond    = in.Invariants.Condition
-		h       holders
-		relOK   int // bounded: successful releases returned
-		acqLive int // bounded: acquisitions called, in flight or successful
-		okWaits = make([]int, p.conds)
-		wakes   = make([]int, p.conds)
-	)
-	limit := 0
-	if held {
-		limit = in.Invariants.Holders(in.Params)
-	}
-	for i, e := range in.History {
+	s := p.newInvState()
+	for i, e := range p.in.History {
 		k := p.evCall[i]
 		if k < 0 || e.Kind == history.Cancel {
 			continue
 		}
 		c := &p.calls[k]
-		op := c.op
-		success := !c.open() && c.res.Err == model.OK
 		switch e.Kind {
 		case history.Call:
-			switch op.Kind {
-			case model.Release:
-				if held && (c.open() || c.res.Err == model.OK) {
-					h.release(c.task)
-				}
-			case model.Wait, model.WaitFor:
-				if cond && (c.open() || c.res.Err != model.NotLocked || op.Kind == model.WaitFor) {
-					h.release(c.task)
-				}
-				if cond && in.Dialect == model.Asyncio313 && !success {
-					wakes[op.Cond]++ // 3.13 forwards notify(1) on any exception
-				}
-			case model.Notify:
-				if c.open() || c.res.Err == model.OK {
-					wakes[op.Cond] += max(op.Arg, 0)
-				}
-			case model.NotifyAll:
-				if c.open() || c.res.Err == model.OK {
-					wakes[op.Cond] += p.waitsDuring(c)
-				}
-			case model.Acquire, model.TryAcquire:
-				acqLive++
-			}
+			s.called(c)
 		case history.Return:
-			acquired := false
-			switch op.Kind {
-			case model.Acquire:
-				acquired = success
-			case model.TryAcquire:
-				acquired = success && c.res.Bool
-			case model.Wait, model.WaitFor:
-				acquired = cond && (c.res.Err == model.OK || c.res.Err == model.Cancelled)
-			}
-			if (op.Kind == model.Acquire || op.Kind == model.TryAcquire) && !acquired {
-				acqLive--
-			}
-			if acquired && held {
-				h.acquire(holder{task: c.task, at: i, op: op})
-				if len(h.list) > limit {
-					return p.tooManyHolders(v, h.list, limit, i)
-				}
-			}
-			if bounded && op.Kind == model.Release && success {
-				relOK++
-			}
-			if bounded && relOK > acqLive {
-				v.Status, v.At = Fail, i
-				v.Message = fmt.Sprintf("%s's release returned ok at %s, the %s successful release, but at most %d acquisitions could have happened by then: the value exceeds its bound %d (a permit was created)",
-					p.name(c.task), step(i), ordinal(relOK), acqLive, limit)
-				if op.Kind != model.Release {
-					v.Message = fmt.Sprintf("%s's %s returned %s at %s, which leaves %d successful releases against at most %d acquisitions: the value exceeds its bound %d (a permit was created)",
-						p.name(c.task), p.opName(op), resultName(op, c.res), step(i), relOK, acqLive, limit)
-				}
-				v.Expected = "released-too-often"
-				return v
-			}
-			if cond && op.Kind == model.Wait && success {
-				okWaits[op.Cond]++
-				if okWaits[op.Cond] > wakes[op.Cond] {
-					v.Status, v.At = Fail, i
-					cname := ""
-					if p.conds > 1 {
-						cname = fmt.Sprintf(" on c%d", op.Cond+1)
-					}
-					v.Message = fmt.Sprintf("%s's %s returned ok at %s, the %s wait%s to return ok, but the notifications sent so far can wake at most %d: a notification was consumed twice, or a waiter woke without one",
-						p.name(c.task), p.opName(op), step(i), ordinal(okWaits[op.Cond]), cname, wakes[op.Cond])
-					v.Expected = p.name(c.task) + " stays parked until it is notified"
-					return v
-				}
+			if f, failed := s.returned(v, i, c); failed {
+				return f
 			}
 		}
 	}
-	if check := in.Invariants.Check; check != nil {
-		if at, msg := check(in.History, in.Params, in.Dialect); at >= 0 {
+	if check := p.in.Invariants.Check; check != nil {
+		if at, msg := check(p.in.History, p.in.Params, p.in.Dialect); at >= 0 {
 			v.Status, v.At, v.Message = Fail, at, msg
 			return v
 		}
 	}
 	v.Status = Pass
 	return v
+}
+
+// invState is what the invariants count along the history.
+type invState struct {
+	p                   *prepared
+	held, bounded, cond bool
+	limit               int // held: the most holders at once
+	h                   holders
+	relOK               int // bounded: successful releases returned
+	acqLive             int // bounded: acquisitions called, in flight or successful
+	okWaits, wakes      []int
+}
+
+func (p *prepared) newInvState() *invState {
+	in := p.in
+	s := &invState{
+		p:       p,
+		held:    in.Invariants.Holders != nil,
+		bounded: in.Invariants.BoundedReleases && in.Dialect == model.Go,
+		cond:    in.Invariants.Condition,
+		okWaits: make([]int, p.conds),
+		wakes:   make([]int, p.conds),
+	}
+	if s.held {
+		s.limit = in.Invariants.Holders(in.Params)
+	}
+	return s
+}
+
+// called counts call c at its start: a release may have happened from
+// then on (so may a wait's release of the lock), a notification may have
+// been sent, an acquisition may happen.
+func (s *invState) called(c *call) {
+	op := c.op
+	success := !c.open() && c.res.Err == model.OK
+	switch op.Kind {
+	case model.Release:
+		if s.held && (c.open() || c.res.Err == model.OK) {
+			s.h.release(c.task)
+		}
+	case model.Wait, model.WaitFor:
+		if s.cond && (c.open() || c.res.Err != model.NotLocked || op.Kind == model.WaitFor) {
+			s.h.release(c.task)
+		}
+		if s.cond && s.p.in.Dialect == model.Asyncio313 && !success {
+			s.wakes[op.Cond]++ // 3.13 forwards notify(1) on any exception
+		}
+	case model.Notify:
+		if c.open() || c.res.Err == model.OK {
+			s.wakes[op.Cond] += max(op.Arg, 0)
+		}
+	case model.NotifyAll:
+		if c.open() || c.res.Err == model.OK {
+			s.wakes[op.Cond] += s.p.waitsDuring(c)
+		}
+	case model.Acquire, model.TryAcquire:
+		s.acqLive++
+	}
+}
+
+// returned counts call c's return at event i: an acquisition certainly
+// happened by then. It returns the verdict v failed, and true, when a bound
+// is broken.
+func (s *invState) returned(v Verdict, i int, c *call) (Verdict, bool) {
+	p, op := s.p, c.op
+	success := !c.open() && c.res.Err == model.OK
+	acquired := false
+	switch op.Kind {
+	case model.Acquire:
+		acquired = success
+	case model.TryAcquire:
+		acquired = success && c.res.Bool
+	case model.Wait, model.WaitFor:
+		acquired = s.cond && (c.res.Err == model.OK || c.res.Err == model.Cancelled)
+	}
+	if (op.Kind == model.Acquire || op.Kind == model.TryAcquire) && !acquired {
+		s.acqLive--
+	}
+	if acquired && s.held {
+		s.h.acquire(holder{task: c.task, at: i, op: op})
+		if len(s.h.list) > s.limit {
+			return p.tooManyHolders(v, s.h.list, s.limit, i), true
+		}
+	}
+	if s.bounded && op.Kind == model.Release && success {
+		s.relOK++
+	}
+	if s.bounded && s.relOK > s.acqLive {
+		v.Status, v.At = Fail, i
+		v.Message = fmt.Sprintf("%s's release returned ok at %s, the %s successful release, but at most %d acquisitions could have happened by then: the value exceeds its bound %d (a permit was created)",
+			p.name(c.task), step(i), ordinal(s.relOK), s.acqLive, s.limit)
+		if op.Kind != model.Release {
+			v.Message = fmt.Sprintf("%s's %s returned %s at %s, which leaves %d successful releases against at most %d acquisitions: the value exceeds its bound %d (a permit was created)",
+				p.name(c.task), p.opName(op), resultName(op, c.res), step(i), s.relOK, s.acqLive, s.limit)
+		}
+		v.Expected = "released-too-often"
+		return v, true
+	}
+	if s.cond && op.Kind == model.Wait && success {
+		s.okWaits[op.Cond]++
+		if s.okWaits[op.Cond] > s.wakes[op.Cond] {
+			v.Status, v.At = Fail, i
+			cname := ""
+			if p.conds > 1 {
+				cname = fmt.Sprintf(" on c%d", op.Cond+1)
+			}
+			v.Message = fmt.Sprintf("%s's %s returned ok at %s, the %s wait%s to return ok, but the notifications sent so far can wake at most %d: a notification was consumed twice, or a waiter woke without one",
+				p.name(c.task), p.opName(op), step(i), ordinal(s.okWaits[op.Cond]), cname, s.wakes[op.Cond])
+			v.Expected = p.name(c.task) + " stays parked until it is notified"
+			return v, true
+		}
+	}
+	return v, false
 }
 
 // waitsDuring counts the waits on c's Condition in flight at some point of
