@@ -53,20 +53,6 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		}
 		return nil
 	}
-	type row struct {
-		Name        string  `json:"mutant"`
-		Primitive   string  `json:"primitive"`
-		Class       string  `json:"class"`
-		Killed      bool    `json:"killed"`
-		Property    string  `json:"property,omitempty"`
-		Executions  int     `json:"executions_to_failure,omitempty"`
-		Seconds     float64 `json:"seconds_to_failure,omitempty"`
-		Tasks       int     `json:"tasks,omitempty"`
-		Ops         int     `json:"ops,omitempty"`
-		Preemptions int     `json:"preemptions,omitempty"`
-		Minimal     string  `json:"known_minimal"`
-		Saved       string  `json:"saved,omitempty"`
-	}
 	var rows []row
 	killed := 0
 	if !*asJSON {
@@ -91,12 +77,7 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		}
 		rows = append(rows, r)
 		if !*asJSON {
-			if r.Killed {
-				fmt.Fprintf(stdout, "%-28s %-5s %-8s %-16s %11d %9.3f %-13s %s\n", r.Name, r.Class, "killed", r.Property, r.Executions, r.Seconds,
-					fmt.Sprintf("%d/%d/%d", r.Tasks, r.Ops, r.Preemptions), r.Minimal)
-			} else {
-				fmt.Fprintf(stdout, "%-28s %-5s %-8s %-16s %11s %9s %-13s %s\n", r.Name, r.Class, "SURVIVED", "-", "-", "-", "-", r.Minimal)
-			}
+			r.print(stdout)
 		}
 	}
 	if *asJSON {
@@ -112,4 +93,30 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		return errFailed
 	}
 	return nil
+}
+
+// row is one line of the mutants table.
+type row struct {
+	Name        string  `json:"mutant"`
+	Primitive   string  `json:"primitive"`
+	Class       string  `json:"class"`
+	Killed      bool    `json:"killed"`
+	Property    string  `json:"property,omitempty"`
+	Executions  int     `json:"executions_to_failure,omitempty"`
+	Seconds     float64 `json:"seconds_to_failure,omitempty"`
+	Tasks       int     `json:"tasks,omitempty"`
+	Ops         int     `json:"ops,omitempty"`
+	Preemptions int     `json:"preemptions,omitempty"`
+	Minimal     string  `json:"known_minimal"`
+	Saved       string  `json:"saved,omitempty"`
+}
+
+// print writes the row as a line of the table.
+func (r row) print(w io.Writer) {
+	if r.Killed {
+		fmt.Fprintf(w, "%-28s %-5s %-8s %-16s %11d %9.3f %-13s %s\n", r.Name, r.Class, "killed", r.Property, r.Executions, r.Seconds,
+			fmt.Sprintf("%d/%d/%d", r.Tasks, r.Ops, r.Preemptions), r.Minimal)
+		return
+	}
+	fmt.Fprintf(w, "%-28s %-5s %-8s %-16s %11s %9s %-13s %s\n", r.Name, r.Class, "SURVIVED", "-", "-", "-", "-", r.Minimal)
 }
