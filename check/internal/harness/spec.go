@@ -52,6 +52,30 @@ type SpecResult struct {
 // Failed reports whether the scenario failed.
 func (r *SpecResult) Failed() bool { return r.Failure != "" }
 
+// lockstep runs step st on the implementation and checks what it did
+// against the scenario's expectation and the model's outcomes (outs); it
+// returns how to narrow the model's states to what the implementation did.
+func (drv *implRun) lockstep(sc *scenario.Scenario, st scenario.Step, sr *StepResult, mr *modelRun, outs []modelOutcome, target string) (func(modelOutcome) bool, error) {
+	name := sc.Tasks[st.Task].Name
+	if err := drv.checkStatus(st.Task, mr.statuses(st.Task)); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	done, r, err := drv.run(st.Task, st.Sees)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	got := scenario.Outcome(st.Op, done, r)
+	sr.Impl = &got
+	if !expectMatch(st.Expect, done, r) {
+		return nil, fmt.Errorf("%s %s: %s %s, the scenario expects %s", name, st.Op.Kind, target, describe(got), expectList(st.Expect))
+	}
+	same := func(o modelOutcome) bool { return o.done == done && o.res == r }
+	if !slices.ContainsFunc(outs, same) {
+		return nil, fmt.Errorf("%s %s: %s %s, the %s model allows only %s", name, st.Op.Kind, target, describe(got), sc.Dialect, expectList(sr.Allowed))
+	}
+	return same, nil
+}
+
 // Malformed is a failure of the scenario itself: bad input.
 type Malformed struct{ Err error }
 
@@ -110,32 +134,15 @@ func RunSpec(sc *scenario.Scenario, target *Target) *SpecResult {
 		}
 		sr.Allowed = allowed(sc, st, outs)
 		keep := func(o modelOutcome) bool { return expectMatch(st.Expect, o.done, o.res) }
-		if drv != nil {
-			if st.Kind == scenario.Cancel {
-				drv.cancel(st.Task)
-			} else {
-				name := sc.Tasks[st.Task].Name
-				if err := drv.checkStatus(st.Task, mr.statuses(st.Task)); err != nil {
-					res.Steps = append(res.Steps, sr)
-					return fail(st.Line, "%s: %v", name, err)
-				}
-				done, r, err := drv.run(st.Task, st.Sees)
-				if err != nil {
-					res.Steps = append(res.Steps, sr)
-					return fail(st.Line, "%s: %v", name, err)
-				}
-				got := scenario.Outcome(st.Op, done, r)
-				sr.Impl = &got
-				if !expectMatch(st.Expect, done, r) {
-					res.Steps = append(res.Steps, sr)
-					return fail(st.Line, "%s %s: %s %s, the scenario expects %s", name, st.Op.Kind, target.Name, describe(got), expectList(st.Expect))
-				}
-				if !slices.ContainsFunc(outs, func(o modelOutcome) bool { return o.done == done && o.res == r }) {
-					res.Steps = append(res.Steps, sr)
-					return fail(st.Line, "%s %s: %s %s, the %s model allows only %s", name, st.Op.Kind, target.Name, describe(got), sc.Dialect, expectList(sr.Allowed))
-				}
-				keep = func(o modelOutcome) bool { return o.done == done && o.res == r }
+		if drv != nil && st.Kind != scenario.Cancel {
+			k, err := drv.lockstep(sc, st, &sr, mr, outs, target.Name)
+			if err != nil {
+				res.Steps = append(res.Steps, sr)
+				return fail(st.Line, "%v", err)
 			}
+			keep = k
+		} else if drv != nil {
+			drv.cancel(st.Task)
 		}
 		if !mr.narrow(outs, keep) {
 			res.Steps = append(res.Steps, sr)
