@@ -134,6 +134,8 @@ func (q *Queue[T]) Put(ctx context.Context, v T) error {
 		return ErrQueueShutDown
 	}
 	q.putters = drop(q.putters, w)
+	var zero T
+	w.item = zero // the item was not put: not kept reachable
 	return err
 }
 
@@ -157,6 +159,7 @@ func (q *Queue[T]) offer(v T) bool {
 	if len(q.getters) > 0 {
 		// Getters wait only on an empty queue: the first one gets v.
 		g := q.getters[0]
+		q.getters[0] = nil // the served record is not kept reachable
 		q.getters = q.getters[1:]
 		g.item, g.served = v, true
 		q.unfinished++
@@ -231,6 +234,7 @@ func (q *Queue[T]) take() (T, bool) {
 	v := q.items.pop()
 	if len(q.putters) > 0 {
 		p := q.putters[0]
+		q.putters[0] = nil
 		q.putters = q.putters[1:]
 		q.items.push(p.item)
 		q.unfinished++
@@ -345,11 +349,14 @@ func (q *Queue[T]) Full() bool {
 // Maxsize is the most items the queue holds, 0 when unbounded.
 func (q *Queue[T]) Maxsize() int { return q.maxsize }
 
-// drop removes w from ws, keeping the order.
+// drop removes w from ws, keeping the order, and clears the slot it frees
+// so that the array keeps nothing reachable.
 func drop[T any](ws []*qwaiter[T], w *qwaiter[T]) []*qwaiter[T] {
 	for i, x := range ws {
 		if x == w {
-			return append(ws[:i], ws[i+1:]...)
+			copy(ws[i:], ws[i+1:])
+			ws[len(ws)-1] = nil
+			return ws[:len(ws)-1]
 		}
 	}
 	return ws
