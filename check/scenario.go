@@ -2,10 +2,7 @@ package check
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -193,16 +190,5 @@ func scenarioFiles(path string) ([]string, error) {
 	if !st.IsDir() {
 		return []string{path}, nil
 	}
-	var files []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.HasSuffix(p, ".scn") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	slices.Sort(files)
-	return files, err
+	return scenario.Files(path)
 }

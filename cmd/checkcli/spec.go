@@ -3,9 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -141,23 +139,13 @@ func scenarioFiles(args []string) ([]string, error) {
 			files = append(files, a)
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.HasSuffix(p, ".scn") {
-				found = append(found, p)
-			}
-			return nil
-		})
+		found, err := scenario.Files(a)
 		if err != nil {
 			return nil, err
 		}
 		if len(found) == 0 {
 			return nil, usagef("%s: no *.scn files", a)
 		}
-		slices.Sort(found)
 		files = append(files, found...)
 	}
 	return files, nil
