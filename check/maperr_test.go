@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/syncheck/syncheck/check"
+	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/impl/sched"
 	"github.com/syncheck/syncheck/model"
 )
@@ -227,5 +228,30 @@ func TestSaveOnce(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.scn"))
 	if saved[0] != saved[1] || len(files) != 1 {
 		t.Fatalf("saved %q then %q; %d files", saved[0], saved[1], len(files))
+	}
+}
+
+// TestConstructors: each public constructor takes impl's own types as a
+// user's, and the targets pass.
+func TestConstructors(t *testing.T) {
+	for _, target := range []check.Target{
+		check.Event("event", func(rt sched.Runtime) *impl.Event { return impl.NewEvent(impl.WithRuntime(rt)) }),
+		check.Semaphore("semaphore", func(rt sched.Runtime, v int) *impl.Semaphore { return impl.NewSemaphore(v, impl.WithRuntime(rt)) }),
+		check.BoundedSemaphore("bounded", func(rt sched.Runtime, v int) *impl.BoundedSemaphore {
+			return impl.NewBoundedSemaphore(v, impl.WithRuntime(rt))
+		}),
+		check.Condition("condition", func(rt sched.Runtime, n int) []*impl.Condition {
+			l := impl.NewLock(impl.WithRuntime(rt))
+			cs := make([]*impl.Condition, n)
+			for i := range cs {
+				cs[i] = impl.NewCondition(l)
+			}
+			return cs
+		}),
+	} {
+		if len(target.Ops()) != len(model.Describe(target.Primitive()).Ops) {
+			t.Errorf("%s: ops %v, not all of the primitive's", target.Name(), target.Ops())
+		}
+		check.Verify(t, target, check.Options{Seed: 1, Runs: 300})
 	}
 }

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
@@ -103,21 +102,4 @@ func Mutants() []Mutant {
 		})
 	}
 	return out
-}
-
-// targetNamed resolves a scenario's target line: "" or "impl" is the
-// built-in implementation, anything else a mutant.
-func targetNamed(p model.Primitive, name string) (Target, error) {
-	if name == "" || name == "impl" {
-		return Builtin(p)
-	}
-	for _, m := range Mutants() {
-		if m.Target.Name() == name {
-			if m.Target.Primitive() != p {
-				return Target{}, fmt.Errorf("target %s is a %s, not a %s", name, m.Target.Primitive(), p)
-			}
-			return m.Target, nil
-		}
-	}
-	return Target{}, fmt.Errorf("unknown target %q (not impl nor a mutant)", name)
 }

@@ -500,14 +500,3 @@ func lowerOp(op model.Op) []model.Op {
 	}
 	return out
 }
-
-func usesCondition(prog *Program, c int) bool {
-	for _, t := range prog.Tasks {
-		for _, op := range t.Ops {
-			if op.Cond == c {
-				return true
-			}
-		}
-	}
-	return false
-}

@@ -109,11 +109,6 @@ func (c *randomChooser) Choose(v *View, actions []Action) int {
 // k is estimated from the program (EstimateSteps); PCTSteps fixes it.
 func PCT(depth int) Sampler { return pctStrategy{depth: max(depth, 1)} }
 
-// PCTSteps is PCT with the step estimate k fixed.
-func PCTSteps(depth, steps int) Sampler {
-	return pctStrategy{depth: max(depth, 1), steps: max(steps, 1)}
-}
-
 type pctStrategy struct{ depth, steps int }
 
 func (s pctStrategy) Name() string { return fmt.Sprintf("pct(d=%d)", s.depth) }

@@ -262,13 +262,3 @@ func programs(alphabet []model.Op, tasks, ops int) [][]scenario.Task {
 	rec(ops, tasks, 1, "", nil)
 	return out
 }
-
-func oneLine(s string) string {
-	var lines []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "dialect") {
-			lines = append(lines, l)
-		}
-	}
-	return strings.Join(lines, "; ")
-}

@@ -233,18 +233,6 @@ func withSentinels(p model.Primitive, errs []ErrAs) []ErrAs {
 // is is the interface type I, for Optional.
 func is[I any]() reflect.Type { return reflect.TypeFor[I]() }
 
-// Missing lists the ops of target's primitive that target does not
-// implement.
-func Missing(target harness.Target) []model.Kind {
-	var out []model.Kind
-	for _, o := range model.Describe(target.Primitive).Ops {
-		if !slices.Contains(target.Ops, o.Kind) {
-			out = append(out, o.Kind)
-		}
-	}
-	return out
-}
-
 // errResult maps what a call returned to the model's outcome classes: nil,
 // the context's error, or one of errs (the target's own errors, then the
 // primitive's sentinels in package impl: withSentinels). Any other error is a failure of the implementation,
