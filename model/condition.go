@@ -33,6 +33,7 @@ var conditionDescriptor = Descriptor{
 		{Kind: Add, Arg: "a delta: add N"},
 	},
 	Params: []Param{{Key: "conditions", Default: 1, Min: 1, Max: maxConditions}},
+	Scopes: "conditions",
 	New:    func(d Dialect, p Params) Model { return newCondition(d, p["conditions"]) },
 }
 

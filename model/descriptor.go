@@ -16,6 +16,9 @@ type Descriptor struct {
 	Ops []OpSpec
 	// Params are the construction parameters (a scenario's header lines).
 	Params []Param
+	// Scopes, when not empty, is the parameter that counts the instances
+	// the Scoped ops are on (the Conditions sharing one Lock).
+	Scopes string
 	// New returns the initial state under dialect d; p has every key of
 	// Params, within its range.
 	New func(d Dialect, p Params) Model
@@ -65,6 +68,15 @@ func (d *Descriptor) Op(k Kind) (OpSpec, bool) {
 		return OpSpec{}, false
 	}
 	return d.Ops[i], true
+}
+
+// Instances is how many instances the Scoped ops of a model built with p
+// may name: p's Scopes parameter, 1 when the primitive has none.
+func (d *Descriptor) Instances(p Params) int {
+	if d.Scopes == "" {
+		return 1
+	}
+	return max(p[d.Scopes], 1)
 }
 
 // Complete returns p with every parameter's default filled in, or an error

@@ -55,9 +55,6 @@ func scoped(k model.Kind) bool {
 	return false
 }
 
-// scopeParam is the parameter that counts a scenario's instances of a
-// scoped op (the Conditions sharing one Lock).
-const scopeParam = "conditions"
 
 // takesArg reports whether k is written with an integer argument.
 func takesArg(k model.Kind) bool {
@@ -201,7 +198,11 @@ func (s *Scenario) conditions() int {
 	if s == nil {
 		return 0
 	}
-	return s.Params[scopeParam]
+	d := model.Describe(s.Primitive)
+	if d == nil || d.Scopes == "" {
+		return 0
+	}
+	return d.Instances(s.Params)
 }
 
 // OpString writes op as it appears in sc (with a cK. prefix when sc has

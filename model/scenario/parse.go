@@ -602,8 +602,8 @@ func (p *parser) parseOp(fields []string) (model.Op, int, string) {
 			return op, 0, fmt.Sprintf("%s: %s is not an op of one Condition (only wait, waitfor, notify and notifyall take a cK. prefix)", head, kind)
 		case op.Cond < 0:
 			return op, 0, fmt.Sprintf("%s: Conditions are numbered from 1", head)
-		case op.Cond >= p.s.Params[scopeParam]:
-			return op, 0, fmt.Sprintf("%s: the scenario has %s", head, plural(p.s.Params[scopeParam], "condition"))
+		case op.Cond >= model.Describe(prim).Instances(p.s.Params):
+			return op, 0, fmt.Sprintf("%s: the scenario has %s", head, plural(model.Describe(prim).Instances(p.s.Params), "condition"))
 		}
 	}
 	if op.CtxDone && !op.Blocking() {

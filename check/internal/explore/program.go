@@ -63,7 +63,7 @@ func (p *Program) Validate() error {
 	if desc == nil {
 		return fmt.Errorf("unknown primitive %q", p.Primitive)
 	}
-	conds := max(p.Params[scopeParam], 1)
+	conds := desc.Instances(p.Params)
 	for i, t := range p.Tasks {
 		for j, op := range t.Ops {
 			if _, ok := desc.Op(op.Kind); !ok {
@@ -111,7 +111,7 @@ func (p *Program) CancelString(i int) string {
 }
 
 func (p *Program) opString(op model.Op) string {
-	return scenario.FormatOp(op, max(p.Params["conditions"], 1))
+	return scenario.FormatOp(op, model.Describe(p.Primitive).Instances(p.Params))
 }
 
 // String writes the program in the scenario language's header and task
@@ -311,10 +311,6 @@ func small(src scheduler.Source, n int) int {
 	return min(src.Intn(n), src.Intn(n))
 }
 
-// scopeParam counts the instances of a scoped op (the Conditions sharing
-// one Lock); 1 when the primitive has none.
-const scopeParam = "conditions"
-
 // defaultArgs are the arguments an op's Arg < 0 is drawn from when its
 // descriptor names none.
 var defaultArgs = []int{1, 2}
@@ -332,7 +328,7 @@ func (g *generator) draw(src scheduler.Source) Program {
 	for _, x := range g.desc.Params {
 		prog.Params[x.Key] = x.Lo + small(src, x.Hi-x.Lo+1)
 	}
-	conds := max(prog.Params[scopeParam], 1)
+	conds := model.Describe(g.p).Instances(prog.Params)
 	tds := make([]taskDraw, 1+small(src, g.cfg.MaxTasks))
 	for i := range tds {
 		tds[i] = g.drawTask(src, conds)

@@ -74,7 +74,9 @@ func prepare(in Input) (*prepared, error) {
 	p := &prepared{in: in, tasks: in.Tasks, parks: in.ParksKnown}
 	// The instances of a scoped op (Conditions sharing one Lock); 1 for a
 	// primitive without.
-	p.conds = max(in.Params["conditions"], 1)
+	if d := model.Describe(in.Primitive); d != nil {
+		p.conds = d.Instances(in.Params)
+	}
 	if _, err := model.New(in.Primitive, in.Dialect, in.Params); err != nil {
 		return nil, err
 	}
