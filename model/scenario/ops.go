@@ -55,7 +55,6 @@ func scoped(k model.Kind) bool {
 	return false
 }
 
-
 // takesArg reports whether k is written with an integer argument.
 func takesArg(k model.Kind) bool {
 	o, _ := anySpec(k)
