@@ -252,6 +252,9 @@ func TestConstructors(t *testing.T) {
 		if len(target.Ops()) != len(model.Describe(target.Primitive()).Ops) {
 			t.Errorf("%s: ops %v, not all of the primitive's", target.Name(), target.Ops())
 		}
-		check.Verify(t, target, check.Options{Seed: 1, Runs: 300})
+		r := check.Verify(t, target, check.Options{Seed: 1, Runs: 300})
+		if r.WindowCancels == 0 || r.WindowCancels > r.Executions {
+			t.Errorf("%s: %d cancels in a wake window over %d executions", target.Name(), r.WindowCancels, r.Executions)
+		}
 	}
 }

@@ -271,7 +271,7 @@ func (r *propRunner) Judge(ex *Execution) bool {
 		}
 	}
 	if r.p.rec != nil {
-		r.p.rec.judged(inc)
+		r.p.rec.judged(ex, inc)
 	}
 	if f != nil && (r.accept == nil || r.accept(ex, f)) {
 		r.out.fail, r.out.ex = f, ex

@@ -349,12 +349,13 @@ func (r *recorder) spent() bool {
 	return !r.deadline.IsZero() && time.Now().After(r.deadline)
 }
 
-func (r *recorder) judged(inconclusive bool) {
+func (r *recorder) judged(ex *Execution, inconclusive bool) {
 	if r.phase != searching {
 		r.shrinkRuns++
 		return
 	}
 	r.schedules++
+	r.windowCancels += ex.WindowCancels
 	if inconclusive {
 		r.inconclusive++
 	}
@@ -366,9 +367,6 @@ func (r *recorder) end(prog *Program, o outcome) {
 		r.executions += o.cov.Executions
 		if o.cov.Exhausted {
 			r.exhausted++
-		}
-		if o.ex != nil {
-			r.windowCancels += o.ex.WindowCancels
 		}
 	}
 	if o.fail == nil {
