@@ -120,16 +120,20 @@ func (e Expect) String() string {
 	return "?"
 }
 
-// Outcome is the expectation that describes exactly what a call of op did:
-// the token a printer writes for an observed result.
-func Outcome(op model.Op, done bool, res model.Result) Expect {
+// Outcome is the expectation that describes exactly what a call of op on
+// primitive p did: the token a printer writes for an observed result.
+func Outcome(p model.Primitive, op model.Op, done bool, res model.Result) Expect {
 	switch {
 	case !done:
 		return Expect{Kind: ExpectBlocks}
 	case res.Err != model.OK:
 		return Expect{Kind: ExpectErr, Err: res.Err}
 	}
-	switch o, _ := anySpec(op.Kind); {
+	o, ok := spec(p, op.Kind)
+	if !ok {
+		o, _ = anySpec(op.Kind)
+	}
+	switch {
 	case o.Bool:
 		return Expect{Kind: ExpectBool, Bool: res.Bool}
 	case o.Int:

@@ -7,6 +7,7 @@ import (
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
+	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 )
 
@@ -147,7 +148,7 @@ func formatEvent(p *Program, h history.Event) string {
 	case history.Call:
 		return fmt.Sprintf("%s call %s", name, p.opString(h.Op))
 	case history.Return:
-		return fmt.Sprintf("%s return %s -> %s", name, p.opString(h.Op), outcomeString(h))
+		return fmt.Sprintf("%s return %s -> %s", name, p.opString(h.Op), outcomeString(p, h))
 	}
 	return name + " cancel"
 }
@@ -395,6 +396,10 @@ func RunSchedule(target harness.Target, prog *Program, sched Schedule, maxSteps 
 	return ex, rp.err
 }
 
-func outcomeString(h history.Event) string {
-	return scenario.Outcome(h.Op, true, h.Result).String()
+func outcomeString(p *Program, h history.Event) string {
+	var prim model.Primitive
+	if p != nil {
+		prim = p.Primitive
+	}
+	return scenario.Outcome(prim, h.Op, true, h.Result).String()
 }

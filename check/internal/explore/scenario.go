@@ -205,7 +205,7 @@ func (w *scenarioWriter) step(i, t int, ev scheduler.Event) error {
 			r = w.results[t][w.returned[t]]
 		}
 		w.returned[t]++
-		st.Expect = []scenario.Expect{scenario.Outcome(st.Op, true, r)}
+		st.Expect = []scenario.Expect{scenario.Outcome(w.sc.Primitive, st.Op, true, r)}
 	case ev.Kind == scheduler.AtPark && ev.State == scheduler.Parked:
 		st.Expect = []scenario.Expect{{Kind: scenario.ExpectBlocks}}
 	case ev.Kind == scheduler.AtPanic:

@@ -64,7 +64,7 @@ func (drv *implRun) lockstep(sc *scenario.Scenario, st scenario.Step, sr *StepRe
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	got := scenario.Outcome(st.Op, done, r)
+	got := scenario.Outcome(sc.Primitive, st.Op, done, r)
 	sr.Impl = &got
 	if !expectMatch(st.Expect, done, r) {
 		return nil, fmt.Errorf("%s %s: %s %s, the scenario expects %s", name, st.Op.Kind, target, describe(got), expectList(st.Expect))
@@ -188,7 +188,7 @@ func runPartial(sc *scenario.Scenario, drv *implRun, res *SpecResult, fail func(
 			if err != nil {
 				return fail(st.Line, "%s: %v", name, err)
 			}
-			got := scenario.Outcome(st.Op, done, r)
+			got := scenario.Outcome(sc.Primitive, st.Op, done, r)
 			res.Steps[len(res.Steps)-1].Impl = &got
 			if !expectMatch(st.Expect, done, r) {
 				return fail(st.Line, "%s %s: %s %s, the scenario expects %s", name, st.Op.Kind, res.Target, describe(got), expectList(st.Expect))
@@ -216,7 +216,7 @@ func allowed(sc *scenario.Scenario, st scenario.Step, outs []modelOutcome) []sce
 	}
 	var es []scenario.Expect
 	for _, o := range outs {
-		e := scenario.Outcome(st.Op, o.done, o.res)
+		e := scenario.Outcome(sc.Primitive, st.Op, o.done, o.res)
 		if !slices.Contains(es, e) {
 			es = append(es, e)
 		}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/syncheck/syncheck/model"
-	"github.com/syncheck/syncheck/model/scenario"
 )
 
 // Kind is the kind of a history event.
@@ -33,7 +32,7 @@ func (e Event) String() string {
 	case Call:
 		return fmt.Sprintf("T%d call %s", e.Task, e.Op.Kind)
 	case Return:
-		return fmt.Sprintf("T%d return %s %s", e.Task, e.Op.Kind, scenario.Outcome(e.Op, true, e.Result))
+		return fmt.Sprintf("T%d return %s %+v", e.Task, e.Op.Kind, e.Result)
 	}
 	return fmt.Sprintf("T%d cancel", e.Task)
 }

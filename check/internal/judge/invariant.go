@@ -186,7 +186,7 @@ func (s *invState) returned(v Verdict, i int, c *call) (Verdict, bool) {
 			p.name(c.task), step(i), ordinal(s.relOK), s.acqLive, s.limit)
 		if op.Kind != model.Release {
 			v.Message = fmt.Sprintf("%s's %s returned %s at %s, which leaves %d successful releases against at most %d acquisitions: the value exceeds its bound %d (a permit was created)",
-				p.name(c.task), p.opName(op), resultName(op, c.res), step(i), s.relOK, s.acqLive, s.limit)
+				p.name(c.task), p.opName(op), p.resultName(op, c.res), step(i), s.relOK, s.acqLive, s.limit)
 		}
 		v.Expected = "released-too-often"
 		return v, true
@@ -231,10 +231,10 @@ func (p *prepared) tooManyHolders(v Verdict, list []holder, limit, i int) Verdic
 	var who []string
 	for _, x := range prev {
 		xc := &p.calls[p.evCall[x.at]]
-		who = append(who, fmt.Sprintf("%s (%s -> %s at %s)", p.name(x.task), p.opName(x.op), resultName(xc.op, xc.res), step(x.at)))
+		who = append(who, fmt.Sprintf("%s (%s -> %s at %s)", p.name(x.task), p.opName(x.op), p.resultName(xc.op, xc.res), step(x.at)))
 	}
 	lc := &p.calls[p.evCall[i]]
-	got := resultName(lc.op, lc.res)
+	got := p.resultName(lc.op, lc.res)
 	if p.in.Invariants.Permits {
 		v.Message = fmt.Sprintf("%d holders of a semaphore of value %d: %s's %s returned %s at %s while %s still held the permits, with no release called since",
 			len(list), limit, p.name(last.task), p.opName(last.op), got, step(i), strings.Join(who, ", "))

@@ -118,7 +118,7 @@ func (p *prepared) describePop(o *pop) string {
 		if c.open() {
 			return who + ": exit (still in flight)"
 		}
-		return who + " -> " + resultName(c.op, c.res)
+		return who + " -> " + p.resultName(c.op, c.res)
 	}
 	return "cancel " + p.name(c.task)
 }

@@ -58,8 +58,8 @@ func (p *prepared) opName(op model.Op) string {
 	return scenario.FormatOp(op, p.conds)
 }
 
-func resultName(op model.Op, r model.Result) string {
-	return scenario.Outcome(op, true, r).String()
+func (p *prepared) resultName(op model.Op, r model.Result) string {
+	return scenario.Outcome(p.in.Primitive, op, true, r).String()
 }
 
 // step names history index i for people (1-based, as reports number

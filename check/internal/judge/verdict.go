@@ -199,7 +199,7 @@ func (j *judging) expectation(op model.Op, results []model.Result, blocks bool) 
 		w = append(w, "blocks")
 	}
 	for _, r := range results {
-		if s := resultName(op, r); !slices.Contains(w, s) {
+		if s := j.p.resultName(op, r); !slices.Contains(w, s) {
 			w = append(w, s)
 		}
 	}
@@ -210,7 +210,7 @@ func (j *judging) expectation(op model.Op, results []model.Result, blocks bool) 
 func (j *judging) explainReturn(v variant, res replayResult, r *replay) (msg, expected string, at int) {
 	ev := r.evs[res.fail]
 	c := &j.p.calls[ev.call]
-	who := fmt.Sprintf("%s's %s returned %s at %s", j.p.name(c.task), j.p.opName(c.op), resultName(c.op, c.res), step(ev.at))
+	who := fmt.Sprintf("%s's %s returned %s at %s", j.p.name(c.task), j.p.opName(c.op), j.p.resultName(c.op, c.res), step(ev.at))
 	results, blocks, ok := j.allowed(v, res.fail, ev.call)
 	if !ok {
 		return who + ", which the model does not allow there", "", ev.at
@@ -389,7 +389,7 @@ func (j *judging) explainFairness(fv variant) Verdict {
 		// returns at once, without queueing).
 		ended := "is still parked at the end"
 		if !c.open() {
-			ended = fmt.Sprintf("returned %s at %s", resultName(c.op, c.res), step(c.retAt))
+			ended = fmt.Sprintf("returned %s at %s", j.p.resultName(c.op, c.res), step(c.retAt))
 		}
 		rule := "a call may park only where the model makes it wait"
 		if c.op.CtxDone || (!c.open() && c.res.Err == model.Cancelled) {
@@ -417,7 +417,7 @@ func (j *judging) explainFairness(fv variant) Verdict {
 	}
 	slices.SortFunc(over, func(a, b int) int { return p.calls[a].parkAt - p.calls[b].parkAt })
 	if len(over) == 0 {
-		v.Message = fmt.Sprintf("%s's %s returned %s at %s, which the model allows only if some waiter registered later than it parked (FIFO order)", name, p.opName(c.op), resultName(c.op, c.res), step(ev.at))
+		v.Message = fmt.Sprintf("%s's %s returned %s at %s, which the model allows only if some waiter registered later than it parked (FIFO order)", name, p.opName(c.op), j.p.resultName(c.op, c.res), step(ev.at))
 		return v
 	}
 	w := &p.calls[over[0]]
@@ -429,7 +429,7 @@ func (j *judging) explainFairness(fv variant) Verdict {
 	}
 	wname := p.name(w.task)
 	lw := res.lastWaiting[w.task]
-	head := fmt.Sprintf("%s's %s returned %s at %s", name, p.opName(c.op), resultName(c.op, c.res), step(ev.at))
+	head := fmt.Sprintf("%s's %s returned %s at %s", name, p.opName(c.op), j.p.resultName(c.op, c.res), step(ev.at))
 	if lw < res.fail-1 {
 		since := ""
 		if at := r.historyAfter(lw); lw >= 0 && at >= 0 {
@@ -461,7 +461,7 @@ func (p *prepared) describeEvent(i int) string {
 		return p.name(e.Task) + " calls " + p.opName(p.calls[k].op)
 	case e.Kind == history.Return:
 		c := &p.calls[k]
-		return p.name(e.Task) + " " + p.opName(c.op) + " -> " + resultName(c.op, c.res)
+		return p.name(e.Task) + " " + p.opName(c.op) + " -> " + p.resultName(c.op, c.res)
 	}
 	return "cancel " + p.name(e.Task)
 }

@@ -125,10 +125,10 @@ func Table(w io.Writer, p *explore.Program, h []history.Event) {
 			pending[e.Task] = scenario.OpString(sc, e.Op)
 			cell = pending[e.Task] + " ..."
 		case history.Return:
-			cell = "... " + scenario.Outcome(e.Op, true, e.Result).String()
+			cell = "... " + scenario.Outcome(sc.Primitive, e.Op, true, e.Result).String()
 			if i > 0 && h[i-1].Kind == history.Call && h[i-1].Task == e.Task {
 				// A call that returned at once: one row.
-				cols[e.Task][i-1] = pending[e.Task] + " -> " + scenario.Outcome(e.Op, true, e.Result).String()
+				cols[e.Task][i-1] = pending[e.Task] + " -> " + scenario.Outcome(sc.Primitive, e.Op, true, e.Result).String()
 				steps[i-1] = fmt.Sprintf("%d-%d", i, i+1)
 				cell = ""
 			}
@@ -231,7 +231,7 @@ func JSONOf(c *explore.Counterexample, replay string) CounterexampleJSON {
 		case history.Call:
 			ev.Kind, ev.Op = "call", scenario.OpString(sc, e.Op)
 		case history.Return:
-			ev.Kind, ev.Op, ev.Result = "return", scenario.OpString(sc, e.Op), scenario.Outcome(e.Op, true, e.Result).String()
+			ev.Kind, ev.Op, ev.Result = "return", scenario.OpString(sc, e.Op), scenario.Outcome(sc.Primitive, e.Op, true, e.Result).String()
 		default:
 			ev.Kind = "cancel"
 		}
