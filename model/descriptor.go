@@ -41,7 +41,13 @@ type OpSpec struct {
 	// Errs are the errors a call may return besides OK (and Cancelled,
 	// which every blocking op may return).
 	Errs []Err
+	// Dialects, when not empty, are the only dialects that have the op
+	// (a Queue's shutdown is new in asyncio 3.13).
+	Dialects []Dialect
 }
+
+// In reports whether dialect d has the op.
+func (o OpSpec) In(d Dialect) bool { return len(o.Dialects) == 0 || slices.Contains(o.Dialects, d) }
 
 // Param describes one construction parameter.
 type Param struct {

@@ -32,8 +32,12 @@ func TestDescriptors(t *testing.T) {
 				t.Errorf("%s: op kind %q empty or listed twice", name, o.Kind)
 			}
 			seenKind[o.Kind] = true
-			if prev, ok := kindSpec[o.Kind]; ok && (prev.Arg != o.Arg || prev.Bool != o.Bool || prev.Int != o.Int || prev.Blocking != o.Blocking) {
-				t.Errorf("%s: op %s differs from another primitive's in its argument, answer or blocking", name, o.Kind)
+			if prev, ok := kindSpec[o.Kind]; ok && (prev.Arg != o.Arg || prev.Blocking != o.Blocking) {
+				// The answer may differ (a Barrier's wait answers an index,
+				// an Event's ok): the scenario language reads it per
+				// primitive. How an op is written and whether it takes a
+				// context may not.
+				t.Errorf("%s: op %s differs from another primitive's in its argument or blocking", name, o.Kind)
 			}
 			kindSpec[o.Kind] = o
 		}
@@ -55,6 +59,9 @@ func TestDescriptors(t *testing.T) {
 				t.Errorf("%s: New under %s makes a %s/%s model", name, dia, m.Primitive(), m.Dialect())
 			}
 			for _, o := range d.Ops {
+				if !o.In(dia) {
+					continue
+				}
 				if len(m.Invoke(0, Op{Kind: o.Kind})) == 0 {
 					t.Errorf("%s: %s under %s has no outcome", name, o.Kind, dia)
 				}

@@ -341,7 +341,7 @@ func TestAPIEdges(t *testing.T) {
 			if os := m.Cancel(1000); len(os) != 1 || os[0].Next.Key() != m.Key() {
 				t.Errorf("%s/%s: cancel of an idle task is not a no-op", p, d)
 			}
-			for _, k := range kinds(p) {
+			for _, k := range kinds(p, d) {
 				if os := m.Invoke(1000, Op{Kind: k}); len(os) == 0 {
 					t.Errorf("%s/%s: %v gives no outcome", p, d, k)
 				}

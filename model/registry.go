@@ -9,6 +9,9 @@ var registry = []*Descriptor{
 	&conditionDescriptor,
 	&semaphoreDescriptor,
 	&boundedSemaphoreDescriptor,
+	&queueDescriptor,
+	&lifoQueueDescriptor,
+	&priorityQueueDescriptor,
 }
 
 // Primitives lists every primitive with a model, in the registry's order.

@@ -47,16 +47,20 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		}
 		all = pick
 	}
+	width := 0 // the longest name, so that the columns line up
+	for _, m := range all {
+		width = max(width, len(m.Target.Name()))
+	}
 	if *list {
 		for _, m := range all {
-			fmt.Fprintf(stdout, "%-28s %-16s %s  %s\n", m.Target.Name(), m.Target.Primitive(), m.Class, m.Bug)
+			fmt.Fprintf(stdout, "%-*s %-16s %s  %s\n", width, m.Target.Name(), m.Target.Primitive(), m.Class, m.Bug)
 		}
 		return nil
 	}
 	var rows []row
 	killed := 0
 	if !*asJSON {
-		fmt.Fprintf(stdout, "%-28s %-5s %-8s %-16s %11s %9s %-13s %s\n", "mutant", "class", "killed", "property", "executions", "seconds", "size t/o/p", "minimal")
+		fmt.Fprintf(stdout, "%-*s %-5s %-8s %-16s %11s %9s %-13s %s\n", width, "mutant", "class", "killed", "property", "executions", "seconds", "size t/o/p", "minimal")
 	}
 	for _, m := range all {
 		res, err := check.Run(m.Target, o)
@@ -77,7 +81,7 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		}
 		rows = append(rows, r)
 		if !*asJSON {
-			r.print(stdout)
+			r.print(stdout, width)
 		}
 	}
 	if *asJSON {
@@ -112,11 +116,11 @@ type row struct {
 }
 
 // print writes the row as a line of the table.
-func (r row) print(w io.Writer) {
+func (r row) print(w io.Writer, width int) {
 	if r.Killed {
-		fmt.Fprintf(w, "%-28s %-5s %-8s %-16s %11d %9.3f %-13s %s\n", r.Name, r.Class, "killed", r.Property, r.Executions, r.Seconds,
+		fmt.Fprintf(w, "%-*s %-5s %-8s %-16s %11d %9.3f %-13s %s\n", width, r.Name, r.Class, "killed", r.Property, r.Executions, r.Seconds,
 			fmt.Sprintf("%d/%d/%d", r.Tasks, r.Ops, r.Preemptions), r.Minimal)
 		return
 	}
-	fmt.Fprintf(w, "%-28s %-5s %-8s %-16s %11s %9s %-13s %s\n", r.Name, r.Class, "SURVIVED", "-", "-", "-", "-", r.Minimal)
+	fmt.Fprintf(w, "%-*s %-5s %-8s %-16s %11s %9s %-13s %s\n", width, r.Name, r.Class, "SURVIVED", "-", "-", "-", "-", r.Minimal)
 }

@@ -161,9 +161,12 @@ func primitiveList() string {
 	return strings.Join(s, ", ")
 }
 
-func dialectList() string {
-	s := make([]string, len(model.Dialects))
-	for i, d := range model.Dialects {
+func dialectList() string { return dialectNames(model.Dialects) }
+
+// dialectNames writes "go, asyncio-3.13".
+func dialectNames(ds []model.Dialect) string {
+	s := make([]string, len(ds))
+	for i, d := range ds {
 		s[i] = string(d)
 	}
 	return strings.Join(s, ", ")

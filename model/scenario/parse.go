@@ -441,19 +441,27 @@ func errByName(name string) (model.Err, bool) {
 	return "", false
 }
 
-// errNames lists every outcome error's name.
-func errNames() []string {
+// errNames lists the names of primitive p's outcome errors (every
+// primitive's when p is unknown).
+func errNames(p model.Primitive) []string {
 	var s []string
-	for _, e := range allErrs() {
+	for _, e := range errsOf(p) {
 		s = append(s, e.String())
 	}
 	return s
 }
 
 // allErrs lists OK, Cancelled and every primitive's errors.
-func allErrs() []model.Err {
+func allErrs() []model.Err { return errsOf("") }
+
+// errsOf lists OK, Cancelled and primitive p's errors (every
+// primitive's when p is unknown).
+func errsOf(prim model.Primitive) []model.Err {
 	errs := []model.Err{model.OK, model.Cancelled}
 	for _, p := range model.Primitives {
+		if model.Describe(prim) != nil && p != prim {
+			continue
+		}
 		for _, o := range model.Describe(p).Ops {
 			for _, e := range o.Errs {
 				if !slices.Contains(errs, e) {
@@ -592,6 +600,9 @@ func (p *parser) parseOp(fields []string) (model.Op, int, string) {
 	opSpec, ok := spec(prim, kind)
 	if !ok {
 		return op, 0, fmt.Sprintf("unknown op %q for %s (want %s)", name, prim, kindList(kindsOf(prim)))
+	}
+	if d := p.s.Dialect; d != "" && !opSpec.In(d) {
+		return op, 0, fmt.Sprintf("%s %s has no op %s (only %s have it)", prim, d, name, dialectNames(opSpec.Dialects))
 	}
 	op.Kind = kind
 	if prefix != "" {
@@ -845,6 +856,6 @@ func (p *parser) expect(tok string) (Expect, bool) {
 		n, ok := p.integer(tok, "an integer")
 		return Expect{Kind: ExpectInt, Int: n}, ok
 	}
-	p.errorf("unknown outcome %q (want blocks, %s, true, false or an integer)", tok, strings.Join(errNames(), ", "))
+	p.errorf("unknown outcome %q (want blocks, %s, true, false or an integer)", tok, strings.Join(errNames(p.s.Primitive), ", "))
 	return Expect{}, false
 }

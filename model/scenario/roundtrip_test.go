@@ -73,7 +73,12 @@ func genScenario(t *rapid.T) *Scenario {
 	names := rapid.SliceOfNDistinct(
 		rapid.StringMatching(`[A-Za-z][A-Za-z0-9_]{0,5}`).Filter(func(n string) bool { return !slices.Contains(reserved(), n) }),
 		1, 4, rapid.ID[string]).Draw(t, "names")
-	kinds := kindsOf(s.Primitive)
+	var kinds []model.Kind
+	for _, k := range kindsOf(s.Primitive) {
+		if o, _ := spec(s.Primitive, k); o.In(s.Dialect) {
+			kinds = append(kinds, k)
+		}
+	}
 	for _, name := range names {
 		task := Task{Name: name}
 		n := rapid.IntRange(1, 5).Draw(t, "nops")

@@ -2,6 +2,7 @@ package explore
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -170,6 +171,13 @@ func newProp(target harness.Target, cfg Config) *prop {
 	if cfg.Gen.Ops == nil {
 		cfg.Gen.Ops = target.Ops
 	}
+	// Only the ops the judging dialect has (a Queue's shutdown is not in
+	// asyncio-3.11).
+	desc := model.Describe(target.Primitive)
+	cfg.Gen.Ops = slices.DeleteFunc(slices.Clone(cfg.Gen.Ops), func(k model.Kind) bool {
+		o, ok := desc.Op(k)
+		return ok && !o.In(cfg.Dialect)
+	})
 	return &prop{target: target, cfg: cfg}
 }
 

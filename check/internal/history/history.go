@@ -79,5 +79,5 @@ type Invariants struct {
 	// Queue's items conserved, say): it returns the event at which the
 	// history breaks it and a sentence saying how, or at < 0 when it
 	// holds. Like the others it must hold in every linearization.
-	Check func(h []Event, p model.Params, d model.Dialect) (at int, message string)
+	Check func(h []Event, p model.Params, d model.Dialect, name func(task int) string) (at int, message string)
 }

@@ -407,7 +407,7 @@ func TestCustomInvariant(t *testing.T) {
 A acquire -> ok
 A release -> ok
 `)
-	in.Invariants.Check = func(h []history.Event, _ model.Params, _ model.Dialect) (int, string) {
+	in.Invariants.Check = func(h []history.Event, _ model.Params, _ model.Dialect, _ func(int) string) (int, string) {
 		for i, e := range h {
 			if e.Kind == history.Return && e.Op.Kind == model.Release {
 				return i, "no release may return (a test's invariant)"

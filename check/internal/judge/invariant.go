@@ -86,7 +86,7 @@ func (p *prepared) invariants() Verdict {
 		}
 	}
 	if check := p.in.Invariants.Check; check != nil {
-		if at, msg := check(p.in.History, p.in.Params, p.in.Dialect); at >= 0 {
+		if at, msg := check(p.in.History, p.in.Params, p.in.Dialect, p.name); at >= 0 {
 			v.Status, v.At, v.Message = Fail, at, msg
 			return v
 		}

@@ -12,5 +12,8 @@ func init() {
 		&conditionDescriptor,
 		&semaphoreDescriptor,
 		&boundedSemaphoreDescriptor,
+		&queueDescriptor,
+		&lifoQueueDescriptor,
+		&priorityQueueDescriptor,
 	}
 }
