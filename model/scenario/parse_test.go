@@ -123,6 +123,14 @@ func TestParseBad(t *testing.T) {
 	const cond = "primitive condition\nconditions 2\ntask W: acquire, c1.wait, c2.wait, release\ntask N: acquire, c2.notify 1, add 1, release\n"
 	const sem = "primitive boundedsemaphore\nvalue 1\ntask S: acquire, release, value\n"
 	for _, tc := range []struct{ src, want string }{
+		// queues: a bad maxsize, ops of another primitive, an op another
+		// dialect has, an item missing, a get answering a negative item
+		{"primitive queue\nmaxsize -1\ntask A: put 1\n", "x.scn:2: maxsize must be between 0 and 1000000, got -1"},
+		{"primitive lock\nmaxsize 2\ntask A: acquire\n", "x.scn:2: maxsize is only for queue, lifoqueue and priorityqueue, not lock"},
+		{"primitive lifoqueue\ntask A: acquire\n", "x.scn:2: unknown op \"acquire\" for lifoqueue (want put, get, putnowait, getnowait, taskdone, join, shutdown, shutdownnow, qsize, empty, full)"},
+		{"primitive queue\ndialect asyncio-3.11\ntask A: shutdownnow\n", "x.scn:3: queue asyncio-3.11 has no op shutdownnow (only go, asyncio-3.13 have it)"},
+		{"primitive queue\ntask A: put\n", "x.scn:2: op put needs an item: put N"},
+		{"primitive queue\ntask A: get\nA get -> -1\n", "x.scn:3: get never returns a negative number"},
 		// the header
 		{"primitive lock\ntarget 9lives\n", "x.scn:2: target \"9lives\": want a name (a letter, then letters, digits, '_' or '-')"},
 		{lock + "A acquire @\n", "x.scn:4: @ needs a scheduling point: A acquire @ POINT"},

@@ -8,8 +8,8 @@
 // Reference: the Semaphore analogue of bpo-23812 (asyncio.Queue: put_nowait
 // handed an item to a blocked getter, the getter was cancelled before it
 // resumed, and the item, already taken out of the queue on its behalf, was
-// lost). syncheck has no Queue yet; the permit plays the item. The Go
-// dialect passes the permit on (G3, G11).
+// lost; queue-get-cancel-drops-item is the Queue copy): the permit plays
+// the item. The Go dialect passes the permit on (G3, G11).
 //
 // Class W: the cancel must meet the grant before the waiter runs.
 //
@@ -57,7 +57,7 @@ func semCancelDropsPermit() Mutant {
 		Name:      name,
 		Primitive: model.Semaphore,
 		Class:     ClassW,
-		Pattern:   "the permit handed to a granted waiter is dropped when that waiter is cancelled before it resumes (Semaphore analogue of bpo-23812, asyncio.Queue item lost; no Queue in syncheck yet)",
+		Pattern:   "the permit handed to a granted waiter is dropped when that waiter is cancelled before it resumes (Semaphore analogue of bpo-23812, asyncio.Queue item lost)",
 		Target:    semTarget(name, func(s *sem) prims.SemaphoreImpl { return semCancelDropsPermitImpl{s} }),
 		Minimal:   Size{Tasks: 2, Ops: 3, Preemptions: 0},
 		Params:    model.Params{"value": 0},
