@@ -55,7 +55,7 @@ func queueDesc(p model.Primitive, mk func(rt sched.Runtime, maxsize int) *impl.Q
 		// maxsize 1 to 3: small enough that puts block (0, unbounded, is
 		// not drawn: a put never blocks there).
 		Params:     []ParamGen{{Key: "maxsize", Lo: 1, Hi: 3}},
-		Invariants: history.Invariants{Check: queueInvariant(p == model.Queue)},
+		Invariants: history.Invariants{Check: queueInvariant(p)},
 	}
 }
 
@@ -175,10 +175,9 @@ func (x *queueInstance) item(op model.Op) func(int, error) model.Result {
 //     count (it reports failure although its item was enqueued);
 //   - task_done succeeds only as often as puts may have succeeded (the
 //     unfinished count is never negative);
-//   - fifo (Queue): of two items each put and got once, the one whose put
-//     returned before the other's put was called does not come out after
-//     it: its get is not called only after the other's get returned.
-func queueInvariant(fifo bool) func([]history.Event, model.Params, model.Dialect, func(int) string) (int, string) {
+//   - the discipline (first in first out, last in first out, least first)
+//     on the items put once: see order.
+func queueInvariant(p model.Primitive) func([]history.Event, model.Params, model.Dialect, func(int) string) (int, string) {
 	return func(h []history.Event, _ model.Params, _ model.Dialect, name func(int) string) (int, string) {
 		type count struct{ called, failed, got int }
 		items := map[int]*count{}
@@ -223,63 +222,93 @@ func queueInvariant(fifo bool) func([]history.Event, model.Params, model.Dialect
 				}
 			}
 		}
-		if fifo {
-			return fifoOrder(h, name)
-		}
-		return -1, ""
+		return order(p, h, name)
 	}
 }
 
-// fifoOrder checks a Queue's order on the items put and got once each.
-func fifoOrder(h []history.Event, name func(int) string) (int, string) {
-	once := map[int]*span{}
+// order checks primitive p's discipline on the items put once (and got at
+// most once; an item put twice is ambiguous and not judged). If item b was
+// in the queue all through a get G that returned a (b's put returned
+// before G was called, and b was got only by a get called after G
+// returned, or never), then G taking a breaks the discipline when b should
+// have come out first: a Queue's b was put before a was (b's put returned
+// before a's was called), a LifoQueue's after a was (a's put returned
+// before b's was called), a PriorityQueue's b is less than a. An immediate
+// shutdown called before G returned may have dropped b: such pairs are
+// not judged.
+func order(p model.Primitive, h []history.Event, name func(int) string) (int, string) {
+	items := map[int]*span{}
 	puts, gets := map[int]int{}, map[int]int{}
+	var getters []*span // every successful get, by its own span
 	open := map[int]int{} // task -> the step of its call in flight
+	firstDrop := len(h)   // the first shutdownnow's call
 	for i, e := range h {
 		switch e.Kind {
 		case history.Call:
 			open[e.Task] = i
+			if e.Op.Kind == model.ShutdownNow {
+				firstDrop = min(firstDrop, i)
+			}
 		case history.Return:
 			call := open[e.Task]
 			switch {
 			case e.Op.Kind == model.Put || e.Op.Kind == model.PutNowait:
 				puts[e.Op.Arg]++
 				if e.Result.Err == model.OK {
-					s := spanOf(once, e.Op.Arg)
+					s := spanOf(items, e.Op.Arg)
 					s.putCall, s.putRet = call, i
 				}
 			case (e.Op.Kind == model.Get || e.Op.Kind == model.GetNowait) && e.Result.Err == model.OK:
-				gets[e.Result.Int]++
-				s := spanOf(once, e.Result.Int)
+				x := e.Result.Int
+				gets[x]++
+				s := spanOf(items, x)
 				s.getCall, s.getRet, s.getTask = call, i, e.Task
+				getters = append(getters, &span{item: x, getCall: call, getRet: i, getTask: e.Task})
 			}
 		}
 	}
-	at, msg := -1, ""
-	keys := slices.Sorted(maps.Keys(once)) // deterministic: the least a, then b
-	for _, a := range keys {
+	unique := func(x int) bool { return puts[x] == 1 && gets[x] <= 1 && items[x] != nil && items[x].putRet >= 0 }
+	keys := slices.Sorted(maps.Keys(items)) // deterministic: the first get, then the least b
+	for _, g := range getters {
+		a := g.item
+		if g.getRet > firstDrop {
+			continue
+		}
 		for _, b := range keys {
-			sa, sb := once[a], once[b]
-			if a == b || puts[a] != 1 || puts[b] != 1 || gets[a] != 1 || gets[b] != 1 || sa.putRet < 0 || sb.putRet < 0 || sa.getRet < 0 || sb.getRet < 0 {
+			sb := items[b]
+			if b == a || !unique(b) || sb.putRet > g.getCall || (sb.getRet >= 0 && sb.getCall < g.getRet) {
 				continue
 			}
-			// a was in before b was put, and b was out before a's get began.
-			if sa.putRet < sb.putCall && sb.getRet < sa.getCall && (at < 0 || sb.getRet < at) {
-				at = sb.getRet
-				msg = fmt.Sprintf("%s's %s returned %d at step %d, but %d was put before it (%d's put returned at step %d, before %d's put was called at step %d) and came out only later, to a get called at step %d (first in, first out)",
-					name(sb.getTask), h[sb.getRet].Op.Kind, b, sb.getRet+1, a, a, sa.putRet+1, b, sb.putCall+1, sa.getCall+1)
+			var why string
+			switch p {
+			case model.Queue:
+				if unique(a) && sb.putRet < items[a].putCall {
+					why = fmt.Sprintf("%d was put first (its put returned at step %d, before %d's put was called at step %d): first in, first out", b, sb.putRet+1, a, items[a].putCall+1)
+				}
+			case model.LifoQueue:
+				if unique(a) && items[a].putRet < sb.putCall {
+					why = fmt.Sprintf("%d was put last (its put was called at step %d, after %d's put returned at step %d): last in, first out", b, sb.putCall+1, a, items[a].putRet+1)
+				}
+			case model.PriorityQueue:
+				if b < a {
+					why = fmt.Sprintf("%d is less: least first", b)
+				}
+			}
+			if why != "" {
+				return g.getRet, fmt.Sprintf("%s's %s returned %d at step %d while %d was in the queue all along (put by step %d, not got before step %d), and %s",
+					name(g.getTask), h[g.getRet].Op.Kind, a, g.getRet+1, b, sb.putRet+1, g.getRet+1, why)
 			}
 		}
 	}
-	return at, msg
+	return -1, ""
 }
 
 // span is where an item's put and get happened in a history (-1: never).
-type span struct{ putCall, putRet, getCall, getRet, getTask int }
+type span struct{ item, putCall, putRet, getCall, getRet, getTask int }
 
 func spanOf(m map[int]*span, x int) *span {
 	if m[x] == nil {
-		m[x] = &span{-1, -1, -1, -1, -1}
+		m[x] = &span{x, -1, -1, -1, -1, -1}
 	}
 	return m[x]
 }
