@@ -9,6 +9,7 @@ var registry = []*Descriptor{
 	&conditionDescriptor,
 	&semaphoreDescriptor,
 	&boundedSemaphoreDescriptor,
+	&barrierDescriptor,
 }
 
 // Primitives lists every primitive with a model, in the registry's order.

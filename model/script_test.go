@@ -218,17 +218,17 @@ func (s *script) parseOp(f []string) Op {
 }
 
 // token is how a result is written in a script.
-func token(op Op, o Outcome) string {
+func token(p Primitive, op Op, o Outcome) string {
 	switch {
 	case !o.Done:
 		return "blocks"
 	case o.Result.Err != OK:
 		return o.Result.Err.String()
 	}
-	switch op.Kind {
-	case TryAcquire, Locked, IsSet:
+	switch spec, _ := Describe(p).Op(op.Kind); {
+	case spec.Bool:
 		return strconv.FormatBool(o.Result.Bool)
-	case Value:
+	case spec.Int:
 		return strconv.Itoa(o.Result.Int)
 	}
 	return "ok"
@@ -275,7 +275,7 @@ func (s *script) run(line string, settle bool) {
 			os = s.settle(t, os)
 		}
 		for _, o := range os {
-			tok := token(op, o)
+			tok := token(s.ms[0].Primitive(), op, o)
 			if !o.Done && o.Next.Status(t) == Runnable {
 				tok = "runs"
 			}

@@ -128,12 +128,12 @@ func TestParseBad(t *testing.T) {
 		{lock + "A acquire @\n", "x.scn:4: @ needs a scheduling point: A acquire @ POINT"},
 		{lock + "A acquire @ lock -> ok\n", "x.scn:4: a partial step (@ lock) stops inside the call and has no outcome: drop the -> part"},
 		{lock + "A acquire @ lock park\n", "x.scn:4: unexpected \"park\" after @ lock (a partial step has no outcome)"},
-		{"", "x.scn:1: missing primitive line before the tasks (want primitive lock, event, condition, semaphore, boundedsemaphore)"},
-		{"# only a comment\n", "x.scn:1: missing primitive line before the tasks (want primitive lock, event, condition, semaphore, boundedsemaphore)"},
+		{"", "x.scn:1: missing primitive line before the tasks (want primitive lock, event, condition, semaphore, boundedsemaphore, barrier)"},
+		{"# only a comment\n", "x.scn:1: missing primitive line before the tasks (want primitive lock, event, condition, semaphore, boundedsemaphore, barrier)"},
 		{"primitive lock\n", "x.scn:1: no task lines (want task NAME: op, op, ...)"},
 		{"primitive lock\ntask A: acquire\n", "x.scn:2: no steps (want NAME OP -> EXPECT lines after the task lines)"},
-		{"task A: acquire\nA acquire\n", "x.scn:1: missing primitive line before the tasks (want primitive lock, event, condition, semaphore, boundedsemaphore)"},
-		{"primitive mutex\ntask A: acquire\n", "x.scn:1: unknown primitive \"mutex\" (want lock, event, condition, semaphore, boundedsemaphore)"},
+		{"task A: acquire\nA acquire\n", "x.scn:1: missing primitive line before the tasks (want primitive lock, event, condition, semaphore, boundedsemaphore, barrier)"},
+		{"primitive mutex\ntask A: acquire\n", "x.scn:1: unknown primitive \"mutex\" (want lock, event, condition, semaphore, boundedsemaphore, barrier)"},
 		{"primitive\n", "x.scn:1: primitive needs exactly one argument: primitive P"},
 		{"primitive lock event\n", "x.scn:1: primitive needs exactly one argument: primitive P"},
 		{"primitive lock\nprimitive lock\n" + "task A: acquire\nA acquire", "x.scn:2: duplicate primitive line (first at line 1)"},
@@ -144,7 +144,7 @@ func TestParseBad(t *testing.T) {
 		{"primitive condition\nconditions 0\ntask A: acquire\nA acquire", "x.scn:2: conditions must be between 1 and 100, got 0"},
 		{"primitive lock\nvalue 2\ntask A: acquire\nA acquire", "x.scn:2: value is only for semaphore and boundedsemaphore, not lock"},
 		{"conditions 2\nprimitive semaphore\ntask A: acquire\nA acquire", "x.scn:1: conditions is only for condition, not semaphore"},
-		{"primitve lock\n", "x.scn:1: unexpected \"primitve\" before the task lines (want primitive, dialect, conditions, value, target or task NAME: op, ...)"},
+		{"primitve lock\n", "x.scn:1: unexpected \"primitve\" before the task lines (want primitive, dialect, conditions, value, parties, target or task NAME: op, ...)"},
 		{lock + "dialect go\nA acquire", "x.scn:4: dialect line after the task lines (header lines come first)"},
 		// task lines
 		{"primitive lock\ntask A acquire\n", "x.scn:2: task line needs a colon: task NAME: op, op, ..."},
@@ -206,7 +206,7 @@ func TestParseBad(t *testing.T) {
 		{cond + "W release sees grant -> ok\n", "x.scn:5: W release sees grant: only a parked call (acquire, wait or waitfor) can see a grant or a cancel"},
 		// expectations
 		{lock + "A acquire ->\n", "x.scn:4: -> needs an outcome (blocks, ok, cancelled)"},
-		{lock + "A acquire -> okay\n", "x.scn:4: unknown outcome \"okay\" (want blocks, ok, cancelled, not-locked, released-too-often, true, false or an integer)"},
+		{lock + "A acquire -> okay\n", "x.scn:4: unknown outcome \"okay\" (want blocks, ok, cancelled, not-locked, released-too-often, broken-barrier, true, false or an integer)"},
 		{lock + "A acquire -> ok||blocks\n", "x.scn:4: empty outcome in \"ok||blocks\" (outcomes are joined by |)"},
 		{lock + "A acquire -> ok blocks\n", "x.scn:4: unexpected \"blocks\" after outcome ok (join several outcomes with |)"},
 		{lock + "A acquire -> ok|ok\n", "x.scn:4: outcome ok listed twice"},
@@ -267,7 +267,7 @@ C acquire
 `
 	_, err := Parse("m.scn", []byte(src))
 	want := `m.scn:2: unknown op "aquire" for lock (want acquire, tryacquire, release, locked)
-m.scn:6: unknown outcome "maybe" (want blocks, ok, cancelled, not-locked, released-too-often, true, false or an integer)
+m.scn:6: unknown outcome "maybe" (want blocks, ok, cancelled, not-locked, released-too-often, broken-barrier, true, false or an integer)
 m.scn:7: step names C, but no task C is declared`
 	if err == nil || err.Error() != want {
 		t.Fatalf("got\n%v\nwant\n%s", err, want)
