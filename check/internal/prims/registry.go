@@ -12,5 +12,6 @@ func init() {
 		&conditionDescriptor,
 		&semaphoreDescriptor,
 		&boundedSemaphoreDescriptor,
+		&barrierDescriptor,
 	}
 }
