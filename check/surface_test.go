@@ -18,7 +18,7 @@ import (
 var publicPackages = []string{"../impl", "../impl/sched", "../model", "../model/scenario", "."}
 
 // maxSurface bounds the exported identifiers of the public packages.
-const maxSurface = 200
+const maxSurface = 215
 
 // TestPublicSurface counts the exported identifiers of the public packages
 // (go test ./check -run TestPublicSurface -v prints them): package-level
