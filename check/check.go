@@ -1,6 +1,6 @@
 // Package check is syncheck's one public door: it verifies an
-// implementation of Lock, Event, Condition, Semaphore or BoundedSemaphore
-// against the reference model (package model), from your own test.
+// implementation of Lock, Event, Condition, Semaphore, BoundedSemaphore or
+// Barrier against the reference model (package model), from your own test.
 //
 //	func TestMyLock(t *testing.T) {
 //		check.Verify(t, check.Lock("mylock", NewMyLock), check.Options{})
@@ -157,7 +157,7 @@ var ErrTooFewExecutions = errors.New("too few executions for a verdict")
 // was invoked.
 func Run(target Target, o Options) (Result, error) {
 	if target.h.New == nil {
-		return Result{}, errors.New("check: the zero Target checks nothing: make one with Lock, Event, Condition, Semaphore, BoundedSemaphore, Builtin or Mutants")
+		return Result{}, errors.New("check: the zero Target checks nothing: make one with Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier, Builtin or Mutants")
 	}
 	cfg, budget, err := o.config()
 	if err != nil {

@@ -240,6 +240,9 @@ func TestConstructors(t *testing.T) {
 		check.BoundedSemaphore("bounded", func(rt sched.Runtime, v int) *impl.BoundedSemaphore {
 			return impl.NewBoundedSemaphore(v, impl.WithRuntime(rt))
 		}),
+		check.Barrier("barrier", func(rt sched.Runtime, parties int) *impl.Barrier {
+			return impl.NewBarrier(parties, impl.WithRuntime(rt))
+		}),
 		check.Condition("condition", func(rt sched.Runtime, n int) []*impl.Condition {
 			l := impl.NewLock(impl.WithRuntime(rt))
 			cs := make([]*impl.Condition, n)

@@ -11,8 +11,8 @@ import (
 
 // Target is an implementation the checker can instantiate: a fresh instance
 // for every execution, built on the controlled scheduler's sched.Runtime.
-// Make one with Lock, Event, Condition, Semaphore or BoundedSemaphore (your
-// own implementation), Builtin (package impl's) or Mutants. A Target is a
+// Make one with Lock, Event, Condition, Semaphore, BoundedSemaphore or
+// Barrier (your own implementation), Builtin (package impl's) or Mutants. A Target is a
 // value: its methods return modified copies.
 type Target struct {
 	h    harness.Target

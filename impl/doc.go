@@ -1,10 +1,10 @@
 // Package impl holds syncheck's production synchronization primitives: Lock,
-// Event, Condition, Semaphore, BoundedSemaphore and Queue (first in first
-// out, last in first out, or by priority), with the semantics of Python's
+// Event, Condition, Semaphore, BoundedSemaphore, Queue (first in first
+// out, last in first out, or by priority) and Barrier, with the semantics of Python's
 // asyncio primitives carried over to goroutines and contexts. (The Queue is
 // not under the checker yet: it has no model.)
 //
-// The exact semantics are the "Go dialect" of specs/README.md (G1-G16); each
+// The exact semantics are the "Go dialect" of specs/README.md (G1-G19); each
 // doc comment names the rules it implements where they differ from asyncio.
 // In short:
 //
@@ -23,18 +23,19 @@
 //     the select inside sched.Slot.Wait (or, under check, by the scheduler).
 //   - Misuse returns a sentinel error matched with errors.Is and changes
 //     nothing (G13): ErrNotLocked, ErrReleasedTooOften, ErrTaskDoneTooOften;
-//     a Queue's ErrQueueFull, ErrQueueEmpty and ErrQueueShutDown say why a
-//     call could not complete.
+//     a Queue's ErrQueueFull, ErrQueueEmpty and ErrQueueShutDown, and a
+//     Barrier's ErrBrokenBarrier, say why a call could not complete.
 //   - Each type states its guarantee in the terms of the Go memory model, as
 //     package sync does: a Lock's Release synchronizes before the next
 //     Acquire returns, a Set before the Waits it unblocks, a Notify before
 //     the Waits it wakes, a semaphore's Release before the Acquire that
 //     receives its permit, a Queue's Put before the Get that returns its
-//     item.
+//     item, every Wait of a Barrier's cycle before the return of every
+//     Wait of that cycle that returns an index.
 //   - The zero Lock and the zero Event are ready to use. A Condition, a
-//     Semaphore, a BoundedSemaphore and a Queue must be made with
-//     NewCondition, NewSemaphore, NewBoundedSemaphore and NewQueue (or
-//     NewLifoQueue, NewPriorityQueue).
+//     Semaphore, a BoundedSemaphore, a Queue and a Barrier must be made with
+//     NewCondition, NewSemaphore, NewBoundedSemaphore, NewQueue (or
+//     NewLifoQueue, NewPriorityQueue) and NewBarrier.
 //
 // Every primitive keeps its state under a sched.Mutex and parks its waiters
 // on sched.Slots, so that WithRuntime can put it under syncheck's controlled

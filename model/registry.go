@@ -12,6 +12,7 @@ var registry = []*Descriptor{
 	&queueDescriptor,
 	&lifoQueueDescriptor,
 	&priorityQueueDescriptor,
+	&barrierDescriptor,
 }
 
 // Primitives lists every primitive with a model, in the registry's order.

@@ -108,6 +108,13 @@ func TestMemoryFlat(t *testing.T) {
 // under a second.
 func TestKillsMutants(t *testing.T) {
 	budget := explore.Budget{Executions: 50_000, Time: 10 * time.Second}
+	if raceEnabled {
+		// The race detector runs about 2x slower, and go test runs the
+		// other packages alongside: cond-cancel-loses-notify needs some
+		// 10,000 executions, about 7 s under -race alone, and ran out of
+		// 10 s in a full `go test -race ./...` on two cores.
+		budget.Time = 30 * time.Second
+	}
 	var times []time.Duration
 	for _, m := range mutants.All() {
 		res := explore.Run(m.Target, explore.Config{Seed: 1, ShrinkTime: -1}, budget)

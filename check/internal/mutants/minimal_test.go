@@ -92,6 +92,10 @@ var alphabets = map[model.Primitive][]model.Op{
 		{Kind: model.Acquire}, {Kind: model.Acquire, CtxDone: true}, {Kind: model.TryAcquire},
 		{Kind: model.Release}, {Kind: model.Locked}, {Kind: model.Value},
 	},
+	model.Barrier: {
+		{Kind: model.Wait}, {Kind: model.Wait, CtxDone: true}, {Kind: model.Reset},
+		{Kind: model.Abort}, {Kind: model.Broken}, {Kind: model.NWaiting},
+	},
 }
 
 // opBound[p][tasks] is the most ops searched with that many tasks (below a
@@ -102,14 +106,26 @@ var opBound = map[model.Primitive]map[int]int{
 	model.Condition:        {1: 4, 2: 4, 3: 4},
 	model.Semaphore:        {1: 5, 2: 4, 3: 4},
 	model.BoundedSemaphore: {1: 5, 2: 4, 3: 4},
+	model.Barrier:          {1: 5, 2: 4, 3: 4},
 }
 
-// values are the semaphore values searched.
+// values are the semaphore values (a barrier's parties) searched.
 func values(m mutants.Mutant) []int {
-	if m.Primitive == model.Semaphore || m.Primitive == model.BoundedSemaphore {
+	switch m.Primitive {
+	case model.Semaphore, model.BoundedSemaphore:
 		return []int{0, 1, 2}
+	case model.Barrier:
+		return []int{1, 2, 3}
 	}
 	return []int{0}
+}
+
+// params are the parameters of a searched scenario with value v.
+func params(p model.Primitive, v int) model.Params {
+	if p == model.Barrier {
+		return model.Params{"parties": v}
+	}
+	return model.Params{"value": v, "conditions": 1}
 }
 
 type enumerator struct {
@@ -134,7 +150,7 @@ func (e *enumerator) search(tasks, ops, maxPre int) *found {
 	for _, v := range e.values {
 		for _, prog := range programs(e.alphabet, tasks, ops) {
 			sc := &scenario.Scenario{File: "enum", Primitive: e.m.Primitive, Dialect: model.Go,
-				Params: model.Params{"value": v, "conditions": 1}, Tasks: prog}
+				Params: params(e.m.Primitive, v), Tasks: prog}
 			e.dfs(sc, make([]dfsTask, tasks))
 			if e.best != nil && e.best.preemptions == 0 {
 				return e.best

@@ -169,3 +169,9 @@ func bsemTarget(name string, mk func(*sem) prims.BoundedSemaphoreImpl) harness.T
 		return mk(newSem(rt, v, true))
 	})
 }
+
+func barrierTarget(name string, mk func(*barrier) prims.BarrierImpl) harness.Target {
+	return prims.Barrier(name, func(rt sched.Runtime, parties int) prims.BarrierImpl {
+		return mk(newBarrier(rt, parties))
+	})
+}

@@ -206,6 +206,11 @@ func TestScenarioKills(t *testing.T) {
 			if sc.Primitive != m.Primitive || sc.Dialect != model.Go {
 				t.Fatalf("scenario is %s/%s, the mutant %s/go", sc.Primitive, sc.Dialect, m.Primitive)
 			}
+			for k, v := range m.Params {
+				if sc.Params[k] != v {
+					t.Errorf("scenario %s %d, the mutant states %d", k, sc.Params[k], v)
+				}
+			}
 			if sc.Params["value"] != m.Params["value"] {
 				t.Errorf("scenario value %d, the mutant states %d", sc.Params["value"], m.Params["value"])
 			}

@@ -152,6 +152,13 @@ type (
 		Value() int
 		Locked() bool
 	}
+	BarrierImpl interface {
+		Wait(ctx context.Context) (int, error)
+		Reset()
+		Abort()
+		Broken() bool
+		Waiting() int
+	}
 )
 
 // The cores: what an implementation must have to be checked at all.
@@ -178,6 +185,9 @@ type (
 		Acquire(ctx context.Context) error
 		Release() error
 	}
+	BarrierCore interface {
+		Wait(ctx context.Context) (int, error)
+	}
 )
 
 // The optional methods, one interface each.
@@ -190,7 +200,11 @@ type (
 	waitForer    interface {
 		WaitFor(ctx context.Context, pred func() bool) error
 	}
-	notifyAller interface{ NotifyAll() error }
+	notifyAller   interface{ NotifyAll() error }
+	resetter      interface{ Reset() }
+	aborter       interface{ Abort() }
+	brokenTeller  interface{ Broken() bool }
+	waitingTeller interface{ Waiting() int }
 )
 
 // opsOf lists the ops of primitive p that type t implements: every op of

@@ -239,7 +239,7 @@ func queueInvariant(p model.Primitive) func([]history.Event, model.Params, model
 func order(p model.Primitive, h []history.Event, name func(int) string) (int, string) {
 	items := map[int]*span{}
 	puts, gets := map[int]int{}, map[int]int{}
-	var getters []*span // every successful get, by its own span
+	var getters []*span   // every successful get, by its own span
 	open := map[int]int{} // task -> the step of its call in flight
 	firstDrop := len(h)   // the first shutdownnow's call
 	for i, e := range h {

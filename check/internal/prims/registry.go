@@ -15,5 +15,6 @@ func init() {
 		&queueDescriptor,
 		&lifoQueueDescriptor,
 		&priorityQueueDescriptor,
+		&barrierDescriptor,
 	}
 }
