@@ -77,6 +77,13 @@ type Options struct {
 	// ShrinkTime bounds shrinking a failure (default 10s; negative: do not
 	// shrink).
 	ShrinkTime time.Duration
+	// StepTimeout is how long a task may run between two scheduling
+	// points (its sched.Mutex, sched.Slot and Yield calls) before the check
+	// stops and reports it as blocked outside impl/sched: waiting on a
+	// sync.Mutex, a channel, a sleep, a goroutine of its own, which under
+	// the controlled scheduler would wait forever. Default 1s; negative:
+	// never (a block then hangs the test).
+	StepTimeout time.Duration
 	// SaveDir, when set, is where a counterexample is saved as a scenario,
 	// under SaveDir/<primitive>/, for Replay to re-run in every later test.
 	SaveDir string
@@ -157,8 +164,9 @@ var ErrTooFewExecutions = errors.New("too few executions for a verdict")
 // was invoked.
 func Run(target Target, o Options) (Result, error) {
 	if target.h.New == nil {
-		return Result{}, errors.New("check: the zero Target checks nothing: make one with Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier, Builtin or Mutants")
+		return Result{}, errors.New("check: the zero Target checks nothing: make one with Lock, Event, Condition, Semaphore, BoundedSemaphore, Queue, LifoQueue, PriorityQueue, Barrier, Builtin or Mutants")
 	}
+	target.h.StepTimeout = o.StepTimeout
 	cfg, budget, err := o.config()
 	if err != nil {
 		return Result{}, err

@@ -27,13 +27,14 @@ import (
 //
 // rapid's own flags (-rapid.checks, -rapid.seed) govern it, and rapid
 // reports and shrinks its failures: of o, only the program bounds (Tasks,
-// Ops, Cancels), Strategy and Dialect apply (not the budget, the seed,
+// Ops, Cancels), Strategy, Dialect and StepTimeout apply (not the budget, the seed,
 // SaveDir, JSON, HTML or Progress). It panics on bad options.
 func Property(target Target, o Options) func(*rapid.T) {
 	cfg, _, err := o.config()
 	if err != nil {
 		panic("check.Property: " + err.Error())
 	}
+	target.h.StepTimeout = o.StepTimeout
 	return explore.Property(target.h, cfg)
 }
 

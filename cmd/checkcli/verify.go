@@ -26,6 +26,7 @@ type verifyFlags struct {
 	depth, preemptions  int
 	dialect             string
 	shrink              time.Duration
+	stepTimeout         time.Duration
 }
 
 func (v *verifyFlags) register(fs *flagSet, runs int, budget time.Duration) {
@@ -40,6 +41,7 @@ func (v *verifyFlags) register(fs *flagSet, runs int, budget time.Duration) {
 	fs.IntVar(&v.preemptions, "preemptions", 2, "exhaustive: explore every schedule with at most this many preemptions (0 to 10)")
 	fs.StringVar(&v.dialect, "dialect", string(model.Go), "judge against this dialect's model ("+dialectNames()+")")
 	fs.DurationVar(&v.shrink, "shrinktime", 10*time.Second, "bound on shrinking a counterexample (0: do not shrink)")
+	fs.DurationVar(&v.stepTimeout, "step-timeout", time.Second, "report a task that runs this long between two scheduling points as blocked outside impl/sched (a sync.Mutex, a channel, a sleep) instead of waiting for it (0: wait forever)")
 }
 
 // options validates the flags and turns them into check.Options.
@@ -69,8 +71,8 @@ func (v *verifyFlags) options() (check.Options, error) {
 		return check.Options{}, usagef("--depth %d: want 1 to 10", v.depth)
 	case v.preemptions < 0 || v.preemptions > 10:
 		return check.Options{}, usagef("--preemptions %d: want 0 to 10", v.preemptions)
-	case v.runs < 0 || v.budget < 0 || v.shrink < 0:
-		return check.Options{}, usagef("--runs, --time and --shrinktime must not be negative")
+	case v.runs < 0 || v.budget < 0 || v.shrink < 0 || v.stepTimeout < 0:
+		return check.Options{}, usagef("--runs, --time, --shrinktime and --step-timeout must not be negative")
 	case v.runs == 0 && v.budget == 0:
 		return check.Options{}, usagef("--runs 0 and --time 0: the search would never end")
 	}
@@ -82,10 +84,14 @@ func (v *verifyFlags) options() (check.Options, error) {
 	if shrink == 0 {
 		shrink = -1
 	}
+	stepTimeout := v.stepTimeout
+	if stepTimeout == 0 {
+		stepTimeout = -1
+	}
 	return check.Options{
 		Seed: v.seed, Runs: v.runs, Time: v.budget,
 		Tasks: v.tasks, Ops: v.ops, Cancels: cancels,
-		Strategy: st, Dialect: d, ShrinkTime: shrink,
+		Strategy: st, Dialect: d, ShrinkTime: shrink, StepTimeout: stepTimeout,
 	}, nil
 }
 

@@ -274,7 +274,12 @@ type runner struct {
 // execute runs prog once, every decision taken by ch.
 func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 	d := harness.NewDriver(prog.Tasks, prog.Params, r.target)
-	defer d.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			d.Close()
+		}
+	}()
 	s := d.Scheduler()
 	v := &View{prog: prog, d: d, s: s, delivered: make([]bool, len(prog.Cancels)), last: -1}
 	ex := &Execution{Program: prog, Schedule: make(Schedule, 0, 32)}
@@ -354,6 +359,14 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 	}
 	ex.Trace = s.Trace()
 	ex.History = d.History()
+	closed = true
+	d.Close()
+	if m := s.Misuse(); m != nil && ex.Outcome.Ending != scheduler.Misused {
+		// Unwinding the run found what the run did not: a task that
+		// never handed back (a goroutine of the primitive's own took its
+		// turn at a hook).
+		ex.Outcome = scheduler.Outcome{Ending: scheduler.Misused, Misuse: m, Steps: ex.Outcome.Steps}
+	}
 	return ex
 }
 

@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/check/internal/prims"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
@@ -32,6 +33,9 @@ const (
 	// Misuse: the primitive misused the scheduling hooks (a goroutine of
 	// its own called them).
 	Misuse judge.Property = "misuse"
+	// Blocked: a task blocked outside the hooks (a sync.Mutex, a channel,
+	// a sleep): the step timeout passed with its call still running.
+	Blocked judge.Property = "blocked-outside-hooks"
 )
 
 // Config configures Property and Run. Zero fields take the defaults.
@@ -113,6 +117,9 @@ func checkExecution(cfg *Config, ex *Execution, names []string) (f *Failure, inc
 		}
 		return &Failure{Property: Panic, Message: msg}, false
 	case scheduler.Misused:
+		if st := o.Misuse.Stuck; st != nil {
+			return &Failure{Property: Blocked, Message: blockedMessage(st, ex.History, names)}, false
+		}
 		return &Failure{Property: Misuse, Message: o.Misuse.Error()}, false
 	case scheduler.Deadlock:
 		var parts []string
@@ -304,4 +311,32 @@ func (p *prop) exploreWith(s Strategy, prog *Program, src scheduler.Source, acce
 		}
 	}
 	return o
+}
+
+// blockedMessage says which call of which task blocked outside the hooks,
+// why that hangs the controlled scheduler, what to do, and where the
+// goroutine was.
+func blockedMessage(st *scheduler.Stuck, h []history.Event, names []string) string {
+	name := st.Name
+	if int(st.Task) < len(names) && names[st.Task] != "" {
+		name = names[st.Task]
+	}
+	call, nth := "its call", 0
+	for _, e := range h {
+		if e.Task == int(st.Task) && e.Kind == history.Call {
+			call, nth = string(e.Op.Kind), nth+1
+		}
+	}
+	if nth > 0 {
+		call = fmt.Sprintf("%s (call %d of %s)", call, nth, name)
+	}
+	msg := fmt.Sprintf("%s's %s ran for %v without reaching a scheduling point or returning: it blocked outside impl/sched, on a sync.Mutex, a channel, a sleep or a goroutine of its own (or it spins). "+
+		"Under the controlled scheduler one task runs at a time, so a task that waits for anything but a sched.Mutex or a sched.Slot waits forever. "+
+		"Build the primitive on impl/sched (its state under a sched.Mutex put under the checker's runtime, waiters parked on sched.Slots), or check it as it is in stress mode. "+
+		"The run was stopped and not shrunk (each try would wait as long); the goroutine is left where it blocked",
+		name, call, st.Timeout)
+	if st.Stack != "" {
+		msg += ":\n" + st.Stack
+	}
+	return msg
 }

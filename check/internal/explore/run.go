@@ -201,7 +201,12 @@ func Run(target harness.Target, cfg Config, budget Budget) Result {
 	res.Elapsed = rec.firstIn
 	shrinkStart := start.Add(rec.firstIn)
 	best := rec.first
-	if shrink > 0 {
+	// A task blocked outside the hooks is not shrunk: every smaller
+	// program that blocks too would cost a step timeout. Nor is a misuse
+	// of the hooks: it is the primitive's code (a goroutine of its own
+	// calling them), which any program that reaches it shows, and it can
+	// cost a step timeout too (a task that never hands back).
+	if shrink > 0 && best.Property != Blocked && best.Property != Misuse {
 		rec.phase = polishing
 		now := time.Now()
 		rec.deadline = now.Add(shrink / 4)

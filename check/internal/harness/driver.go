@@ -64,7 +64,7 @@ func (d *Driver) Cancel(t int) bool {
 // History is every call, return and cancel so far, in global order. The
 // slice is the driver's own: it is appended to by later steps, and must not
 // be modified.
-func (d *Driver) History() []history.Event { return d.h.history }
+func (d *Driver) History() []history.Event { return d.h.hist() }
 
 // Close unwinds every unfinished task (see scheduler.Close). The history is
 // still readable afterwards.

@@ -31,5 +31,5 @@ func RunProgram(tasks []scenario.Task, p model.Params, target *Target, st schedu
 	defer h.close()
 	out := h.runStrategy(st, maxSteps)
 	q, parked := h.end()
-	return &Record{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}
+	return &Record{History: h.hist(), Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}
 }

@@ -3,8 +3,10 @@ package harness
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
@@ -32,6 +34,10 @@ type harness struct {
 	cancels []context.CancelFunc
 	// history is every call, return and cancel in one global order. Tasks
 	// and the driver append to it one at a time (the scheduler's token).
+	// history is every call, return and cancel, in order; histMu guards
+	// it (record, hist): a task that blocked outside the hooks wrote its
+	// call event with no handoff since (the watchdog woke the driver).
+	histMu  sync.Mutex
 	history []history.Event
 	// parks records where each call first parked; parkedCall[t] is the
 	// number of t's calls whose first park is recorded.
@@ -46,7 +52,7 @@ func (h *harness) step(c scheduler.Choice) scheduler.Event {
 		t := h.index(ev.Task)
 		if calls := h.calls(t); h.parkedCall[t] < calls {
 			h.parkedCall[t] = calls
-			h.parks = append(h.parks, history.Park{Task: t, At: len(h.history)})
+			h.parks = append(h.parks, history.Park{Task: t, At: len(h.hist())})
 		}
 	}
 	return ev
@@ -65,7 +71,7 @@ func (h *harness) index(id scheduler.TaskID) int {
 // calls is how many calls task t has started.
 func (h *harness) calls(t int) int {
 	n := 0
-	for _, e := range h.history {
+	for _, e := range h.hist() {
 		if e.Kind == history.Call && e.Task == t {
 			n++
 		}
@@ -95,6 +101,9 @@ func (h *harness) runStrategy(st scheduler.Strategy, maxSteps int) scheduler.Out
 
 func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness {
 	h := &harness{s: scheduler.New()}
+	if target.StepTimeout != 0 {
+		h.s.SetStepTimeout(max(target.StepTimeout, 0))
+	}
 	// The instance gets what the model gets: every parameter, defaults
 	// filled in (a bad one is the model's error, reported there).
 	if d := model.Describe(target.Primitive); d != nil {
@@ -122,10 +131,16 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 				}
 				h.cancels[i] = cancel
 				h.s.Yield(CallPoint)
-				h.history = append(h.history, history.Event{Kind: history.Call, Task: i, Op: op})
+				h.record(history.Event{Kind: history.Call, Task: i, Op: op})
 				r := inst.Do(ctx, op)
 				cancel()
-				h.history = append(h.history, history.Event{Kind: history.Return, Task: i, Op: op, Result: r})
+				if h.s.Poisoned() {
+					// The run was given up while this call ran (it
+					// blocked outside the hooks): the driver may be
+					// reading the history; write nothing more.
+					runtime.Goexit()
+				}
+				h.record(history.Event{Kind: history.Return, Task: i, Op: op, Result: r})
 				h.results[i] = append(h.results[i], r)
 			}
 		})
@@ -144,7 +159,7 @@ func (h *harness) idle(t int) bool {
 func (h *harness) cancel(t int) {
 	if !h.idle(t) {
 		h.cancels[t]()
-		h.history = append(h.history, history.Event{Kind: history.Cancel, Task: t})
+		h.record(history.Event{Kind: history.Cancel, Task: t})
 	}
 }
 
@@ -240,7 +255,33 @@ func (h *harness) end() (quiescent bool, parked []int) {
 	return h.s.Quiescent(), parked
 }
 
-func (h *harness) close() { h.s.Close() }
+// record appends e to the history.
+func (h *harness) record(e history.Event) {
+	h.histMu.Lock()
+	h.history = append(h.history, e)
+	h.histMu.Unlock()
+}
+
+// hist is the history so far.
+func (h *harness) hist() []history.Event {
+	h.histMu.Lock()
+	defer h.histMu.Unlock()
+	return h.history
+}
+
+// close ends the run. When it was given up (a task blocked outside the
+// hooks), the calls in flight are cancelled first, so that one that
+// honours its context returns and its goroutine ends.
+func (h *harness) close() {
+	if h.s.Poisoned() {
+		for _, cancel := range h.cancels {
+			if cancel != nil {
+				cancel()
+			}
+		}
+	}
+	h.s.Close()
+}
 
 // implRun is the implementation side of RunSpec.
 type implRun struct {

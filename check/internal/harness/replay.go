@@ -51,7 +51,7 @@ func FollowScenario(sc *scenario.Scenario, target *Target) (ex *Record, skipped 
 	// the judges see a whole run (quiescent, or all done).
 	out := h.runStrategy(firstEnabled{}, maxStepPoints)
 	q, parked := h.end()
-	return &Record{History: h.history, Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}, skipped, nil
+	return &Record{History: h.hist(), Trace: append([]scheduler.Event(nil), h.s.Trace()...), Outcome: out, Quiescent: q, Parked: parked, Parks: h.parks}, skipped, nil
 }
 
 // firstEnabled always takes the first enabled choice: the lowest task, its

@@ -118,7 +118,7 @@ func RunSpec(sc *scenario.Scenario, target *Target) *SpecResult {
 		}
 		defer func() {
 			q, parked := drv.end()
-			res.Record = &Record{History: drv.history, Trace: append([]scheduler.Event(nil), drv.s.Trace()...), Quiescent: q, Parked: parked, Parks: drv.parks}
+			res.Record = &Record{History: drv.hist(), Trace: append([]scheduler.Event(nil), drv.s.Trace()...), Quiescent: q, Parked: parked, Parks: drv.parks}
 			drv.close()
 		}()
 	}

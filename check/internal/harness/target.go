@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/syncheck/syncheck/impl/sched"
 	"github.com/syncheck/syncheck/model"
@@ -28,6 +29,10 @@ type Target struct {
 	// Ops lists the ops the instance implements (nil: every op of the
 	// primitive); programs use only these.
 	Ops []model.Kind
+	// StepTimeout is how long a task may run between two scheduling
+	// points before it is reported as blocked outside the hooks (0: the
+	// scheduler's default, scheduler.DefaultStepTimeout; negative: never).
+	StepTimeout time.Duration
 }
 
 // Supports reports whether the target implements op kind k.

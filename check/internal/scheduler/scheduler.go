@@ -61,8 +61,14 @@
 // # Limits
 //
 // A task that blocks outside the hooks (on a channel, a sync.Mutex, a
-// sleep) while holding the token blocks its Step for as long: nothing is
-// timed. Contexts should be cancelled by the driver or by a task (a
+// sleep) while holding the token would block its Step for as long. A
+// watchdog reports it instead: a Step that has not come back after the step
+// timeout (SetStepTimeout; DefaultStepTimeout) poisons the scheduler with a
+// Misuse whose Stuck names the task and holds its goroutine's stack, and
+// the Step returns; that goroutine is left where it blocked (Go cannot stop
+// it), and it ends at its next hook, or when its body returns. The watchdog
+// is the only thing that reads a clock, and only a stuck run depends on
+// it. Contexts should be cancelled by the driver or by a task (a
 // canceller task makes the cancel a scheduling decision); a context with a
 // deadline is cancelled by a timer, at a moment no schedule controls.
 //
@@ -79,8 +85,10 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/syncheck/syncheck/impl/sched"
 )
@@ -216,6 +224,22 @@ func (p *PanicReport) String() string {
 // it, a driver call while a task runs.
 type Misuse struct {
 	Msg string
+	// Stuck, when not nil, says the misuse is a task that blocked outside
+	// the hooks (the step timeout passed).
+	Stuck *Stuck
+}
+
+// Stuck is a task whose Step did not come back within the step timeout:
+// it blocked outside the hooks (a sync.Mutex, a channel, a sleep, a
+// goroutine of its own), or it spins.
+type Stuck struct {
+	Task    TaskID
+	Name    string
+	From    string        // the scheduling point it was resumed from
+	Timeout time.Duration // how long the Step had run
+	// Stack is the stuck goroutine's stack when it was found ("" if it
+	// could not be read).
+	Stack string
 }
 
 func (m *Misuse) Error() string { return "scheduler: " + m.Msg }
@@ -258,7 +282,7 @@ type task struct {
 	returned  bool // the body returned normally
 	unwinding bool // aborted by Close: hooks never schedule again
 	panic     *PanicReport
-	goid      int64 // strict mode: the task goroutine's ID
+	goid      atomic.Int64 // strict mode: the task goroutine's ID
 }
 
 func (t *task) finished() bool { return t.kind >= AtDone }
@@ -294,7 +318,27 @@ type Scheduler struct {
 	poisoned   atomic.Bool
 	poisonOnce sync.Once
 	misuse     *Misuse // written before poisoned is set
+
+	// The watchdog (watch): a timer armed at the first Step when timeout >
+	// 0. seq counts Step's beginnings and ends (odd: a Step is under way);
+	// watchSeq and watchTicks are the timer callback's own.
+	timeout    time.Duration
+	watchdog   atomic.Pointer[time.Timer]
+	seq        atomic.Uint64
+	over       atomic.Bool // Close ran: the watchdog stops
+	watchSeq   uint64
+	watchTicks int
 }
+
+// DefaultStepTimeout is how long a Step may run before the watchdog reports
+// its task as blocked outside the hooks. A task between two hooks runs a
+// few microseconds; a second is far beyond anything but a block.
+const DefaultStepTimeout = time.Second
+
+// watchTicks is how many watchdog ticks (timeout/watchTicks apart) see the
+// same Step under way before its task is reported: it has run at least
+// (watchTicks-1)/watchTicks of the timeout, at most the whole.
+const watchTicks = 4
 
 // New returns an empty scheduler.
 func New() *Scheduler {
@@ -304,7 +348,67 @@ func New() *Scheduler {
 	}
 	s.turn.Store(turnDriver)
 	s.driver = task{id: driverID, name: "the driver", kind: AtStart}
+	s.timeout = DefaultStepTimeout
 	return s
+}
+
+// SetStepTimeout sets the step timeout (see Limits in the package comment),
+// before the first Step; 0 turns the watchdog off.
+func (s *Scheduler) SetStepTimeout(d time.Duration) {
+	if len(s.trace) > 0 {
+		panic("scheduler: SetStepTimeout after the first Step")
+	}
+	s.timeout = max(d, 0)
+}
+
+// watch is the watchdog's tick: when the same Step has been under way for
+// watchTicks ticks, its task is stuck outside the hooks; the scheduler is
+// poisoned, which wakes the driver.
+func (s *Scheduler) watch() {
+	if s.over.Load() || s.poisoned.Load() {
+		return
+	}
+	seq := s.seq.Load()
+	if seq&1 == 0 || seq != s.watchSeq {
+		s.watchSeq, s.watchTicks = seq, 1
+		s.watchdog.Load().Reset(s.timeout / watchTicks)
+		return
+	}
+	if s.watchTicks++; s.watchTicks < watchTicks {
+		s.watchdog.Load().Reset(s.timeout / watchTicks)
+		return
+	}
+	id := s.turn.Load()
+	if id < 0 {
+		return // handing back: not stuck after all
+	}
+	t := s.tasks[id]
+	stack := s.taskStack(t)
+	if s.closed {
+		s.poisonWith(misusef("task %s did not hand back within %v of being unwound (Close): a goroutine that is not the task's (did the primitive start its own goroutine?) took the task's turn at a hook, or the task blocked outside the hooks; the task's goroutine:\n%s", t.name, s.timeout, stack))
+		return
+	}
+	st := &Stuck{Task: t.id, Name: t.name, From: t.point, Timeout: s.timeout, Stack: stack}
+	s.poisonWith(&Misuse{Stuck: st, Msg: fmt.Sprintf(
+		"task %s, resumed at %q, has neither reached a scheduling point nor returned for %v: it blocked outside impl/sched (a sync.Mutex, a channel, a sleep, a goroutine of its own) or it spins",
+		t.name, t.point, s.timeout)})
+}
+
+// taskStack returns the stack of t's goroutine ("" if it cannot be found):
+// in a dump of every goroutine's stack, the record whose bottom frame is
+// this scheduler's main running t (tracebacks print main's two pointer
+// arguments). Reading goroutine IDs up front instead would cost every task
+// a microsecond; this costs only a stuck run.
+func (s *Scheduler) taskStack(t *task) string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	frame := fmt.Sprintf("scheduler.(*Scheduler).main(%p, %p", s, t)
+	for _, rec := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(rec, frame) {
+			return rec
+		}
+	}
+	return ""
 }
 
 var _ sched.Runtime = (*Scheduler)(nil)
@@ -493,6 +597,10 @@ func (s *Scheduler) Trace() []Event { return s.trace[:len(s.trace):len(s.trace)]
 // Steps is the number of steps taken so far.
 func (s *Scheduler) Steps() int { return len(s.trace) }
 
+// Poisoned reports whether a misuse (or a task stuck outside the hooks) has
+// poisoned the scheduler. Any goroutine may call it.
+func (s *Scheduler) Poisoned() bool { return s.poisoned.Load() }
+
 // Misuse returns the misuse that poisoned the scheduler, or nil.
 func (s *Scheduler) Misuse() *Misuse {
 	if !s.poisoned.Load() {
@@ -550,6 +658,12 @@ func (s *Scheduler) Step(c Choice) Event {
 		}
 	}
 	s.turn.Store(int32(t.id))
+	if s.timeout > 0 && s.watchdog.Load() == nil {
+		tm := time.AfterFunc(time.Hour, s.watch)
+		s.watchdog.Store(tm)
+		tm.Reset(s.timeout / watchTicks)
+	}
+	s.seq.Add(1) // odd: under way
 	if !t.started {
 		t.started = true
 		go s.main(t)
@@ -557,6 +671,7 @@ func (s *Scheduler) Step(c Choice) Event {
 		t.resume <- struct{}{}
 	}
 	<-s.back
+	s.seq.Add(1)
 	s.turn.Store(turnDriver)
 	if s.poisoned.Load() {
 		// The token went astray (a hook called by a goroutine that is not
@@ -572,7 +687,7 @@ func (s *Scheduler) Step(c Choice) Event {
 // main is a task goroutine.
 func (s *Scheduler) main(t *task) {
 	if s.strict {
-		t.goid = goid()
+		t.goid.Store(goid())
 	}
 	defer s.finish(t)
 	t.body()
@@ -694,7 +809,7 @@ func (s *Scheduler) byDriver() bool { return s.driverG != 0 && goid() == s.drive
 func (s *Scheduler) strictCheck(t *task, hook string) {
 	g := goid()
 	switch {
-	case t != nil && g == t.goid:
+	case t != nil && g == t.goid.Load():
 		return
 	case t == nil && (s.driverG == 0 || g == s.driverG):
 		return
@@ -851,6 +966,15 @@ func (s *Scheduler) Close() {
 	}
 	s.mustDrive("Close")
 	s.closed = true
+	// The watchdog guards the unwinding handoffs too (a task whose resume
+	// a goroutine of the primitive's took may never hand back); it stops
+	// at the end.
+	defer func() {
+		s.over.Store(true)
+		if tm := s.watchdog.Load(); tm != nil {
+			tm.Stop()
+		}
+	}()
 	for _, t := range s.tasks {
 		if s.poisoned.Load() {
 			// Goroutines may still run unchecked: read nothing they write,
@@ -870,8 +994,10 @@ func (s *Scheduler) Close() {
 		}
 		s.turn.Store(int32(t.id))
 		t.aborted = true
+		s.seq.Add(1) // odd: under way
 		close(t.resume)
 		<-s.back
+		s.seq.Add(1)
 		s.turn.Store(turnDriver)
 	}
 	if s.poisoned.Load() {
