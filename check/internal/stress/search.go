@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"pgregory.net/rapid"
+
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/judge"
@@ -83,16 +85,7 @@ func Run(target harness.Target, s Search) Result {
 	if s.Seed == 0 {
 		s.Seed = uint64(time.Now().UnixNano())
 	}
-	g := s.Gen
-	if g.Ops == nil {
-		g.Ops = target.Ops
-	}
-	desc := model.Describe(target.Primitive)
-	g.Ops = slices.DeleteFunc(slices.Clone(g.Ops), func(k model.Kind) bool {
-		o, ok := desc.Op(k)
-		return ok && !o.In(s.Dialect)
-	})
-	gen := explore.Gen(target.Primitive, g)
+	gen := explore.Gen(target.Primitive, genConfig(target, s))
 	res := Result{Seed: s.Seed}
 	start := time.Now()
 	var deadline time.Time
@@ -298,4 +291,38 @@ func indent(s, pre string) string {
 		}
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// Property is the stress-mode property for rapid: it draws a program (Gen,
+// through explore.RapidSource, so rapid shrinks it), runs it once on real
+// goroutines and fails with the property and its message when the run
+// fails. A failing case reproduces only as often as its timing does.
+func Property(target harness.Target, s Search) func(*rapid.T) {
+	s.Config = s.Config.withDefaults()
+	gen := explore.Gen(target.Primitive, genConfig(target, s))
+	return func(t *rapid.T) {
+		prog := gen(explore.RapidSource(t, "program"))
+		if explore.WaitForRacy(&prog) {
+			return
+		}
+		ex, f := Execute(target, &prog, s.Seed^uint64(prog.NumOps()), s.Config)
+		if f != nil {
+			t.Logf("%s", Report(&Counterexample{Program: prog, Run: ex, Failure: f}, 0, 0))
+			t.Fatal(string(f.Property) + ": " + f.Message)
+		}
+	}
+}
+
+// genConfig is s.Gen with the target's ops that the dialect has.
+func genConfig(target harness.Target, s Search) explore.GenConfig {
+	g := s.Gen
+	if g.Ops == nil {
+		g.Ops = target.Ops
+	}
+	desc := model.Describe(target.Primitive)
+	g.Ops = slices.DeleteFunc(slices.Clone(g.Ops), func(k model.Kind) bool {
+		o, ok := desc.Op(k)
+		return ok && !o.In(s.Dialect)
+	})
+	return g
 }
