@@ -261,8 +261,11 @@ func Report(c *Counterexample, reproduced, attempted int) string {
 	if p := c.Run.Panic; p != nil {
 		fmt.Fprintf(&b, "  where it panicked:\n%s", indent(report.UserFrames([]byte(p.Stack)), "    "))
 	}
-	fmt.Fprintf(&b, "\ncounterexample (stress mode): %d tasks, %d calls, %d cancels (delivered at random moments)\n",
-		len(c.Program.Tasks), c.Program.NumOps(), len(c.Program.Cancels))
+	fmt.Fprintf(&b, "\ncounterexample (stress mode): %d tasks, %d calls, %d cancels", len(c.Program.Tasks), c.Program.NumOps(), len(c.Program.Cancels))
+	if len(c.Program.Cancels) > 0 {
+		b.WriteString(" (each delivered at a random moment once its call has started)")
+	}
+	b.WriteString("\n")
 	if attempted > 0 {
 		fmt.Fprintf(&b, "reproduces in %d of %d runs (real scheduling: a stress run is not a pure function of its seed)\n", reproduced, attempted)
 	}
