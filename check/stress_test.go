@@ -3,6 +3,8 @@ package check_test
 import (
 	"container/list"
 	"context"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -312,4 +314,38 @@ func mustBuiltin(t *testing.T, p model.Primitive) check.Target {
 		t.Fatal(err)
 	}
 	return tg
+}
+
+// TestStressFindsDataRace runs testdata/racylock's test, a Lock whose
+// Locked() reads its state without the mutex, in stress mode: it passes
+// without the race detector and fails under go test -race, which reports
+// the read in Locked against a write in Acquire or Release (the controlled
+// scheduler, one task at a time, could not show it). Skipped with -short
+// (it compiles a package twice, about 5 s).
+func TestStressFindsDataRace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a package")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(goTool, args...)
+		cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run("test", "-count=1", "-run", "^TestRacyLock$", "./testdata/racylock"); err != nil {
+		t.Fatalf("without -race the racy lock passes; got %v:\n%s", err, out)
+	}
+	out, err := run("test", "-race", "-count=1", "-run", "^TestRacyLock$", "./testdata/racylock")
+	if err == nil {
+		t.Fatalf("go test -race passed the racy lock:\n%s", out)
+	}
+	for _, want := range []string{"WARNING: DATA RACE", "(*racyLock).Locked()", "race detected during execution of test"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test -race output lacks %q:\n%s", want, out)
+		}
+	}
 }
