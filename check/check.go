@@ -14,7 +14,11 @@
 // wake window and preemptions inside your operations on purpose), judges
 // every execution (linearizability, quiescence, invariants, FIFO fairness),
 // and shrinks a failure to a minimal counterexample, printed with the
-// command that replays it.
+// command that replays it. Any other implementation (on sync.Mutex,
+// channels, sync.Cond) runs in stress mode, Options{Mode: "stress"}: the
+// same programs on real goroutines, also under go test -race, judged the
+// same way but for fairness, with failures reported with their
+// reproduction rate (see Options.Mode for what each mode can find).
 //
 // Verify is the test; Property gives the same check to rapid.Check and, via
 // rapid.MakeFuzz, to go test -fuzz; Replay re-runs saved counterexamples
