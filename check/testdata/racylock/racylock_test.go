@@ -17,11 +17,21 @@ import (
 )
 
 // racyLock hands the lock to its first waiter (FIFO, as the Go dialect
-// wants), on sync.Mutex and channels.
+// wants), on sync.Mutex and channels. A lock has no owner (G4): a release
+// while the waiter it was handed to has not resumed ends that waiter's
+// hold, which commits its grant: it returns nil even if it then sees its
+// cancel. (The first version passed a committed grant on again, releasing
+// the lock twice; stress mode found that too.)
 type racyLock struct {
 	mu      sync.Mutex
 	locked  bool
-	waiters []chan struct{} // each closed when the lock is handed to it
+	waiters []*waiter
+	grantee *waiter // handed the lock, not resumed yet
+}
+
+type waiter struct {
+	ch        chan struct{} // closed when the lock is handed to it
+	committed bool          // released by another task before it resumed
 }
 
 func (l *racyLock) Acquire(ctx context.Context) error {
@@ -35,22 +45,30 @@ func (l *racyLock) Acquire(ctx context.Context) error {
 		l.mu.Unlock()
 		return err
 	}
-	ch := make(chan struct{})
-	l.waiters = append(l.waiters, ch)
+	w := &waiter{ch: make(chan struct{})}
+	l.waiters = append(l.waiters, w)
 	l.mu.Unlock()
+	var err error
 	select {
-	case <-ch:
-		return nil
+	case <-w.ch:
 	case <-ctx.Done():
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		select {
-		case <-ch: // handed the lock meanwhile: pass it on (G3)
-			l.release()
-		default:
-			l.waiters = slices.DeleteFunc(l.waiters, func(c chan struct{}) bool { return c == ch })
+		err = ctx.Err()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	select {
+	case <-w.ch: // handed the lock
+		if w.committed {
+			return nil
 		}
-		return ctx.Err()
+		l.grantee = nil
+		if err != nil {
+			l.release() // cancelled: pass the lock on (G3)
+		}
+		return err
+	default:
+		l.waiters = slices.DeleteFunc(l.waiters, func(x *waiter) bool { return x == w })
+		return err
 	}
 }
 
@@ -64,11 +82,17 @@ func (l *racyLock) Release() error {
 	return nil
 }
 
-// release, with mu held, hands the lock to the first waiter or frees it.
+// release, with mu held, ends the current hold and hands the lock to the
+// first waiter or frees it.
 func (l *racyLock) release() {
+	if l.grantee != nil {
+		l.grantee.committed = true
+		l.grantee = nil
+	}
 	if len(l.waiters) > 0 {
-		close(l.waiters[0])
+		l.grantee = l.waiters[0]
 		l.waiters = l.waiters[1:]
+		close(l.grantee.ch)
 		return
 	}
 	l.locked = false
