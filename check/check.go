@@ -14,7 +14,11 @@
 // wake window and preemptions inside your operations on purpose), judges
 // every execution (linearizability, quiescence, invariants, FIFO fairness),
 // and shrinks a failure to a minimal counterexample, printed with the
-// command that replays it.
+// command that replays it. Any other implementation (on sync.Mutex,
+// channels, sync.Cond) runs in stress mode, Options{Mode: "stress"}: the
+// same programs on real goroutines, also under go test -race, judged the
+// same way but for fairness, with failures reported with their
+// reproduction rate (see Options.Mode for what each mode can find).
 //
 // Verify is the test; Property gives the same check to rapid.Check and, via
 // rapid.MakeFuzz, to go test -fuzz; Replay re-runs saved counterexamples
@@ -93,7 +97,33 @@ type Options struct {
 	// Progress, when set, is called about four times a second during the
 	// search with the programs and executions so far.
 	Progress func(programs, executions int)
+	// Mode is how programs run: "controlled" (the default) under the
+	// controlled scheduler, which owns every interleaving (the wake window
+	// and preemptions inside calls on purpose), replays a failure exactly
+	// from its seed, and needs an implementation built on impl/sched; or
+	// "stress": the same generated programs on real goroutines
+	// (GOMAXPROCS as set), the instance built with a nil sched.Runtime, so
+	// any implementation runs, whatever it is built from, also under
+	// go test -race. Cancels land at random moments, racing the wake-ups;
+	// histories are timed with the monotonic clock and judged for
+	// linearizability, the invariants, and quiescence by waiting: a call
+	// still blocked after a grace period while the model says it must have
+	// been granted is a probable lost wakeup. Stress mode cannot hold a
+	// waiter in its wake window or preempt inside a call on purpose, does
+	// not judge FIFO fairness (it does not see where a call parks), and a
+	// run is not a pure function of the seed (the seed fixes the programs,
+	// not the operating system's scheduling): a failure is minimized by
+	// re-running smaller programs many times, and reported with its
+	// reproduction rate (Result.Reproduced of Result.Attempts). Strategy,
+	// SaveDir and HTML are controlled mode's.
+	Mode string
 }
+
+// The modes of Options.Mode.
+const (
+	modeControlled = "controlled"
+	modeStress     = "stress"
+)
 
 // Size is the size of a counterexample: tasks, calls, and preemptions (a
 // switch away from a task that could have gone on).
@@ -146,6 +176,13 @@ type Result struct {
 	// file the counterexample was saved to (Options.SaveDir).
 	Replay string `json:"replay"`
 	Saved  string `json:"saved,omitempty"`
+	// Mode is the mode the check ran in ("controlled" or "stress"). In
+	// stress mode the counterexample reproduced in Reproduced of Attempts
+	// runs of the minimal program (a run there is not a pure function of
+	// the seed).
+	Mode       string `json:"mode"`
+	Reproduced int    `json:"reproduced,omitempty"`
+	Attempts   int    `json:"attempts,omitempty"`
 }
 
 // minExecutions is the fewest judged executions a search must reach for a
@@ -171,6 +208,9 @@ func Run(target Target, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if o.Mode == modeStress {
+		return runStress(target, o, cfg, budget)
+	}
 	stop := progress(o.Progress, cfg.Stats)
 	// The runs' goroutines carry this Run's label, so that leaks are told
 	// apart from other Runs' in the same process.
@@ -182,7 +222,7 @@ func Run(target Target, o Options) (Result, error) {
 	stop()
 	leaks, leak := leaked(id)
 	r := Result{
-		Target: target.Name(), Failed: res.Failed(), Seed: res.Seed, Strategy: res.Strategy, Dialect: cfg.Dialect,
+		Target: target.Name(), Failed: res.Failed(), Seed: res.Seed, Strategy: res.Strategy, Dialect: cfg.Dialect, Mode: modeControlled,
 		Programs: res.Programs, Executions: res.Schedules, Inconclusive: res.Inconclusive,
 		WindowCancels: res.WindowCancels, Elapsed: res.Elapsed, FoundAfter: res.FoundAfter,
 	}
@@ -261,6 +301,12 @@ func Verify(t testing.TB, target Target, o Options) Result {
 		return r
 	}
 	var b strings.Builder
+	if r.Mode == modeStress && r.Counterexample != "" {
+		fmt.Fprintf(&b, "%s (%s), stress mode: counterexample after %d runs (seed %d)\n\n%s", target.Name(), target.Primitive(), r.FoundAfter, r.Seed, r.Report)
+		fmt.Fprintf(&b, "\nreplay: %s\n(stress mode: the seed fixes the programs, not the scheduling; the counterexample reproduced in %d of %d runs)\n", r.Replay, r.Reproduced, r.Attempts)
+		t.Error(b.String())
+		return r
+	}
 	if r.Counterexample == "" {
 		fmt.Fprintf(&b, "%s (%s): %s after %d executions (seed %d)\n\n%s", target.Name(), target.Primitive(), r.Property, r.Executions, r.Seed, r.Report)
 	} else {
@@ -308,6 +354,9 @@ func (o Options) config() (explore.Config, explore.Budget, error) {
 	}
 	if o.Dialect == "" {
 		o.Dialect = model.Go
+	}
+	if o.Mode != "" && o.Mode != modeControlled && o.Mode != modeStress {
+		return explore.Config{}, explore.Budget{}, fmt.Errorf("unknown mode %q (want controlled or stress)", o.Mode)
 	}
 	if !validDialect(o.Dialect) {
 		return explore.Config{}, explore.Budget{}, fmt.Errorf("unknown dialect %q (want one of %v)", o.Dialect, model.Dialects)

@@ -20,16 +20,16 @@ import (
 // hooks the first time it has to wait; the check must say so, quickly,
 // instead of hanging the test.
 
-// weighted is golang.org/x/sync/semaphore.Weighted as a Semaphore.
-type weighted struct{ w *semaphore.Weighted }
+// xsyncWeighted is golang.org/x/sync/semaphore.Weighted as a Semaphore.
+type xsyncWeighted struct{ w *semaphore.Weighted }
 
-func (s weighted) Acquire(ctx context.Context) error { return s.w.Acquire(ctx, 1) }
-func (s weighted) Release()                          { s.w.Release(1) }
+func (s xsyncWeighted) Acquire(ctx context.Context) error { return s.w.Acquire(ctx, 1) }
+func (s xsyncWeighted) Release()                          { s.w.Release(1) }
 
-// chanSem is the buffered-channel semaphore.
-type chanSem struct{ ch chan struct{} }
+// plainChanSem is the buffered-channel semaphore.
+type plainChanSem struct{ ch chan struct{} }
 
-func (s chanSem) Acquire(ctx context.Context) error {
+func (s plainChanSem) Acquire(ctx context.Context) error {
 	select {
 	case s.ch <- struct{}{}:
 		return nil
@@ -38,27 +38,27 @@ func (s chanSem) Acquire(ctx context.Context) error {
 	}
 }
 
-func (s chanSem) Release() {
+func (s plainChanSem) Release() {
 	select {
 	case <-s.ch:
 	default: // a release with nothing held: ignored
 	}
 }
 
-// condEvent is an Event on sync.Cond (which knows no context).
-type condEvent struct {
+// plainCondEvent is an Event on sync.Cond (which knows no context).
+type plainCondEvent struct {
 	mu  sync.Mutex
 	c   *sync.Cond
 	set bool
 }
 
-func newCondEvent() *condEvent {
-	e := &condEvent{}
+func newPlainCondEvent() *plainCondEvent {
+	e := &plainCondEvent{}
 	e.c = sync.NewCond(&e.mu)
 	return e
 }
 
-func (e *condEvent) Wait(ctx context.Context) error {
+func (e *plainCondEvent) Wait(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for !e.set {
@@ -67,7 +67,7 @@ func (e *condEvent) Wait(ctx context.Context) error {
 	return nil
 }
 
-func (e *condEvent) Set() {
+func (e *plainCondEvent) Set() {
 	e.mu.Lock()
 	e.set = true
 	e.mu.Unlock()
@@ -83,13 +83,13 @@ func TestForeignPrimitivesFailFast(t *testing.T) {
 		target check.Target
 		frame  string // a frame of the blocked goroutine's stack
 	}{
-		{check.Semaphore("x/sync-weighted", func(_ sched.Runtime, v int) weighted {
-			return weighted{semaphore.NewWeighted(int64(v))}
+		{check.Semaphore("x/sync-weighted", func(_ sched.Runtime, v int) xsyncWeighted {
+			return xsyncWeighted{semaphore.NewWeighted(int64(v))}
 		}), "semaphore.(*Weighted).Acquire"},
-		{check.Semaphore("chan-semaphore", func(_ sched.Runtime, v int) chanSem {
-			return chanSem{make(chan struct{}, v)}
-		}), "chanSem.Acquire"},
-		{check.Event("cond-event", func(sched.Runtime) *condEvent { return newCondEvent() }), "sync.(*Cond).Wait"},
+		{check.Semaphore("chan-semaphore", func(_ sched.Runtime, v int) plainChanSem {
+			return plainChanSem{make(chan struct{}, v)}
+		}), "plainChanSem.Acquire"},
+		{check.Event("cond-event", func(sched.Runtime) *plainCondEvent { return newPlainCondEvent() }), "sync.(*Cond).Wait"},
 	} {
 		t.Run(tc.target.Name(), func(t *testing.T) {
 			t.Parallel()

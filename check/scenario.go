@@ -12,6 +12,7 @@ import (
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/judge"
+	"github.com/syncheck/syncheck/check/internal/stress"
 	"github.com/syncheck/syncheck/model/scenario"
 )
 
@@ -33,6 +34,9 @@ func Property(target Target, o Options) func(*rapid.T) {
 	cfg, _, err := o.config()
 	if err != nil {
 		panic("check.Property: " + err.Error())
+	}
+	if o.Mode == modeStress {
+		return stress.Property(target.h, stress.Search{Config: stress.Config{Dialect: cfg.Dialect}, Gen: cfg.Gen, Seed: cfg.Seed})
 	}
 	target.h.StepTimeout = o.StepTimeout
 	return explore.Property(target.h, cfg)

@@ -301,3 +301,22 @@ func TestRerunCarriesBudgets(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
+
+func TestVerifyStressMode(t *testing.T) {
+	code, out, errOut := runCLI(t, "verify", "lock", "--mode", "stress", "--runs", "300", "--seed", "1", "--no-specs")
+	if code != 0 || !strings.Contains(out, "300 judged stress runs") || !strings.Contains(out, "--mode stress") {
+		t.Errorf("built-in lock in stress mode: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "verify", "semaphore", "--impl", "sem-release-double-permit", "--mode", "stress", "--seed", "1", "--shrinktime", "1s")
+	if code != 1 || !strings.Contains(out, "COUNTEREXAMPLE") || !strings.Contains(out, "reproduces in") || !strings.Contains(out, "not the same scheduling") {
+		t.Errorf("a mutant in stress mode: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{
+		{"verify", "lock", "--mode", "wild"},
+		{"verify", "lock", "--mode", "stress", "--html", "x.html"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}

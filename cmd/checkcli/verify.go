@@ -134,6 +134,15 @@ judges every execution: linearizability, quiescence (lost wakeups,
 deadlocks), invariants and FIFO fairness. A failure is shrunk to a minimal
 counterexample and printed with the command that replays it.
 
+With --mode stress the same programs run on real goroutines instead, the
+implementation in production mode (no controlled scheduler): cancels land
+at random moments, histories are timed with the monotonic clock, and a
+call still blocked after a grace period while the model says it must
+have been granted is reported as a probable lost wakeup. Stress mode
+cannot hold a waiter in its wake window on purpose nor judge FIFO
+fairness, and its verdicts depend on timing: a failure is minimized by
+re-running smaller programs and reported with its reproduction rate.
+
 Exit status: 0 no counterexample (the coverage is printed), 1 a
 counterexample, or no verdict (the search judged fewer than 100
 executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
@@ -144,6 +153,7 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	save := fs.String("save", "", "save a counterexample as a scenario under DIR/PRIMITIVE/ (e.g. testdata/corpus)")
 	noSpecs := fs.Bool("no-specs", false, "skip replaying the primitive's scenarios")
 	html := fs.String("html", "", "write an HTML timeline of a counterexample's history (porcupine's visualizer) to FILE")
+	mode := fs.String("mode", "controlled", "controlled: under the controlled scheduler (every interleaving the checker's choice, the wake window on purpose, replayable by seed); stress: on real goroutines (GOMAXPROCS as set), cancels at random moments, lost wakeups judged by waiting, a failure reported with its reproduction rate (not replayable by seed: the seed fixes the programs, not the scheduling); --strategy, --save and --html are controlled mode's")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -165,7 +175,17 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	if o.Seed == 0 {
 		o.Seed = uint64(time.Now().UnixNano())%1_000_000_000 + 1
 	}
-	o.SaveDir, o.HTML = *save, *html
+	switch *mode {
+	case "controlled":
+		o.SaveDir, o.HTML = *save, *html
+	case "stress":
+		if *save != "" || *html != "" {
+			return usagef("--save and --html are controlled mode's (a stress counterexample has no schedule to replay)")
+		}
+		o.Mode = "stress"
+	default:
+		return usagef("unknown mode %q (want controlled or stress)", *mode)
+	}
 
 	specsRun := 0
 	if !*noSpecs && *implName == "impl" {
@@ -192,6 +212,9 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 		res.Replay += " --impl " + *implName
 	}
 	res.Replay += " " + v.args(res.Seed)
+	if o.Mode == "stress" {
+		res.Replay = strings.Replace(res.Replay, " --strategy "+v.strategy, "", 1) + " --mode stress"
+	}
 	if *asJSON {
 		b, err := json.MarshalIndent(verifyJSON{Primitive: string(p), Specs: specsRun, Result: res}, "", "  ")
 		if err != nil {
@@ -243,19 +266,33 @@ func printVerify(stdout io.Writer, p model.Primitive, target check.Target, res c
 		if specsRun > 0 {
 			fmt.Fprintf(stdout, "  %d scenarios about %s in specs/ pass against the model and the implementation\n", specsRun, p)
 		}
-		fmt.Fprintf(stdout, "  %d programs, %d judged executions (%d cancels inside a wake window), strategy %s, dialect %s, in %v\n",
-			res.Programs, res.Executions, res.WindowCancels, res.Strategy, res.Dialect, res.Elapsed.Round(time.Millisecond))
+		if res.Mode == "stress" {
+			fmt.Fprintf(stdout, "  %d programs, %d judged stress runs on real goroutines, dialect %s, in %v (%.0f runs/s)\n",
+				res.Programs, res.Executions, res.Dialect, res.Elapsed.Round(time.Millisecond), float64(res.Executions)/res.Elapsed.Seconds())
+		} else {
+			fmt.Fprintf(stdout, "  %d programs, %d judged executions (%d cancels inside a wake window), strategy %s, dialect %s, in %v\n",
+				res.Programs, res.Executions, res.WindowCancels, res.Strategy, res.Dialect, res.Elapsed.Round(time.Millisecond))
+		}
 		if res.Inconclusive > 0 {
 			fmt.Fprintf(stdout, "  %d executions inconclusive (the linearizability search timed out): not counted as passing\n", res.Inconclusive)
 		}
 		fmt.Fprintf(stdout, "  rerun: %s\n", res.Replay)
 		return
 	}
-	fmt.Fprintf(stdout, "verify %s (%s): COUNTEREXAMPLE after %d executions (%v)\n\n",
-		p, target.Name(), res.FoundAfter, res.Elapsed.Round(time.Millisecond))
+	unit := "executions"
+	if res.Mode == "stress" {
+		unit = "stress runs"
+	}
+	fmt.Fprintf(stdout, "verify %s (%s): COUNTEREXAMPLE after %d %s (%v)\n\n",
+		p, target.Name(), res.FoundAfter, unit, res.Elapsed.Round(time.Millisecond))
 	fmt.Fprint(stdout, res.Report)
 	if res.Saved != "" {
 		fmt.Fprintf(stdout, "\nsaved: %s\nreplay: go run ./cmd/checkcli replay %s\n", res.Saved, res.Saved)
+	}
+	if res.Mode == "stress" {
+		fmt.Fprintf(stdout, "\nsearch again: %s\n(stress mode: the seed draws the same programs, not the same scheduling; the minimal counterexample reproduced in %d of %d runs)\n",
+			res.Replay, res.Reproduced, res.Attempts)
+		return
 	}
 	fmt.Fprintf(stdout, "search again: %s\n", res.Replay)
 }

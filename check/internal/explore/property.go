@@ -332,7 +332,7 @@ func blockedMessage(st *scheduler.Stuck, h []history.Event, names []string) stri
 	}
 	msg := fmt.Sprintf("%s's %s ran for %v without reaching a scheduling point or returning: it blocked outside impl/sched, on a sync.Mutex, a channel, a sleep or a goroutine of its own (or it spins). "+
 		"Under the controlled scheduler one task runs at a time, so a task that waits for anything but a sched.Mutex or a sched.Slot waits forever. "+
-		"Build the primitive on impl/sched (its state under a sched.Mutex put under the checker's runtime, waiters parked on sched.Slots), or check it as it is in stress mode. "+
+		"Build the primitive on impl/sched (its state under a sched.Mutex put under the checker's runtime, waiters parked on sched.Slots), or check it as it is in stress mode (Options.Mode \"stress\", checkcli verify --mode stress). "+
 		"The run was stopped and not shrunk (each try would wait as long); the goroutine is left where it blocked",
 		name, call, st.Timeout)
 	if st.Stack != "" {

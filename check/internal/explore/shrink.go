@@ -500,3 +500,20 @@ func lowerOp(op model.Op) []model.Op {
 	}
 	return out
 }
+
+// Structural edits for other minimizers (stress mode's).
+
+// Clone is a deep copy of prog.
+func Clone(prog *Program) Program { return clone(prog) }
+
+// WithoutTask is prog without task i and its cancels, the tasks renamed
+// T1..Tn.
+func WithoutTask(prog *Program, i int) Program { return withoutTask(prog, i) }
+
+// WithoutCall is prog without call j of task i and the cancels on it;
+// remap maps the old cancel indices to the new ones (-1: dropped).
+func WithoutCall(prog *Program, i, j int) (Program, []int) { return withoutCall(prog, i, j) }
+
+// LowerOp lists the simpler forms of op: a context not cancelled from the
+// start, a smaller argument, the first Condition.
+func LowerOp(op model.Op) []model.Op { return lowerOp(op) }

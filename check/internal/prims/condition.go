@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"sync/atomic"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/history"
@@ -75,12 +76,14 @@ func Condition[C ConditionCore](name string, mk func(rt sched.Runtime, n int) []
 		}}
 }
 
-// conditionInstance holds the shared counter that waitfor/add use. Tasks
-// touch it one at a time (the controlled scheduler runs one task at a time),
-// as a program holding the lock around it would.
+// conditionInstance holds the shared counter that waitfor/add use. Under
+// the controlled scheduler tasks touch it one at a time; on real goroutines
+// (stress mode) a program without waitfor may add without the lock, so the
+// counter is atomic: the harness's own data, never a race of the
+// implementation's.
 type conditionInstance struct {
 	conds   []ConditionCore
-	counter int
+	counter atomic.Int64
 	errs    []ErrAs
 }
 
@@ -112,7 +115,7 @@ func (x *conditionInstance) Do(ctx context.Context, op model.Op) model.Result {
 		}
 	case model.WaitFor:
 		k := op.Arg
-		pred := func() bool { return x.counter >= k }
+		pred := func() bool { return x.counter.Load() >= int64(k) }
 		if t, ok := c.(waitForer); ok {
 			return errResult(op, t.WaitFor(ctx, pred), x.errs)
 		}
@@ -120,7 +123,7 @@ func (x *conditionInstance) Do(ctx context.Context, op model.Op) model.Result {
 			return x.waitFor(ctx, op, c, t, pred)
 		}
 	case model.Add:
-		x.counter += op.Arg
+		x.counter.Add(int64(op.Arg))
 		return model.Result{}
 	}
 	return unsupported(model.Condition, op)

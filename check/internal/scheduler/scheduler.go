@@ -85,6 +85,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -394,17 +395,19 @@ func (s *Scheduler) watch() {
 		t.name, t.point, s.timeout)})
 }
 
-// taskStack returns the stack of t's goroutine ("" if it cannot be found):
-// in a dump of every goroutine's stack, the record whose bottom frame is
-// this scheduler's main running t (tracebacks print main's two pointer
-// arguments). Reading goroutine IDs up front instead would cost every task
-// a microsecond; this costs only a stuck run.
+// taskStack returns the stack of t's goroutine, the one running ("" if it
+// cannot be found): in a dump of every goroutine's stack, the record of a
+// task goroutine this scheduler's driver started (created by Step in the
+// driver's goroutine) that is not parked in a hook. Reading goroutine IDs up
+// front instead would cost every task a microsecond; this costs only a
+// stuck run.
 func (s *Scheduler) taskStack(t *task) string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
-	frame := fmt.Sprintf("scheduler.(*Scheduler).main(%p, %p", s, t)
+	creator := "scheduler.(*Scheduler).Step in goroutine " + strconv.FormatInt(s.driverG, 10) + "\n"
 	for _, rec := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(rec, frame) {
+		if strings.Contains(rec, "scheduler.(*Scheduler).main(") && strings.Contains(rec+"\n", creator) &&
+			!strings.Contains(rec, "scheduler.(*Scheduler).pause(") {
 			return rec
 		}
 	}
