@@ -63,20 +63,23 @@ type wslot struct {
 //     size > cur, so a zero-weight waiter behind it stays blocked until
 //     the next release.
 //
-// A release of more than held (acquisitions that returned, less
-// releases; tokens granted to a waiter that has not resumed are not held
-// yet, as G12 counts a BoundedSemaphore's promised permits) is refused
-// with released-too-often and changes nothing, in both dialects: x/sync
-// panics there, which is outside its contract, so a target refuses the
-// call on the implementation's behalf (see check.Weighted).
+// A release of more than the releasing task holds (its acquisitions that
+// returned, less its releases; tokens granted to a waiter that has not
+// resumed are not held yet, as G12 counts a BoundedSemaphore's promised
+// permits) is refused with released-too-often and changes nothing, in
+// both dialects: x/sync panics on a release of more than is taken, which
+// is outside its contract, so a target refuses the call on the
+// implementation's behalf and releases only what the task itself
+// acquired (see check.Weighted).
 type weightedModel struct {
 	d    Dialect
 	size int
 	// cur: tokens taken, those held plus those granted to queued waiters
 	// that have not resumed (x/sync's cur).
 	cur int
-	// held: weight of the acquisitions that returned ok, less releases.
-	held int
+	// held, per task: the weight of its acquisitions that returned ok,
+	// less its releases (copy-on-write).
+	held []int
 	q    []wslot // queued waiters, FIFO: WAITING or GRANTED
 	// apart: acquires of more than size, parked until cancelled, never
 	// queued ("Don't make other Acquire calls block on one that's doomed
@@ -91,6 +94,7 @@ func (m *weightedModel) clone() *weightedModel {
 	c := *m
 	c.q = slices.Clone(m.q)
 	c.apart = slices.Clone(m.apart)
+	c.held = slices.Clone(m.held)
 	return &c
 }
 
@@ -98,7 +102,7 @@ func (m *weightedModel) Key() string {
 	var b strings.Builder
 	b.WriteString("weighted/")
 	b.WriteString(string(m.d))
-	fmt.Fprintf(&b, "|s%dc%dh%d[", m.size, m.cur, m.held)
+	fmt.Fprintf(&b, "|s%dc%dh%v[", m.size, m.cur, m.heldKey())
 	for i, s := range m.q {
 		if i > 0 {
 			b.WriteByte(',')
@@ -123,7 +127,13 @@ func (m *weightedModel) String() string { return m.StringNamed(defaultName) }
 // StringNamed: "free 1 of 2 (held 1); queue: T1(waiting) wants 2".
 func (m *weightedModel) StringNamed(name func(int) string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "free %d of %d (held %d); queue: ", m.size-m.cur, m.size, m.held)
+	fmt.Fprintf(&b, "free %d of %d (held %d", m.size-m.cur, m.size, m.heldAll())
+	for t, h := range m.held {
+		if h != 0 {
+			fmt.Fprintf(&b, ", %s %d", name(t), h)
+		}
+	}
+	b.WriteString("); queue: ")
 	describe := func(ws []wslot) {
 		if len(ws) == 0 {
 			b.WriteString("empty")
@@ -142,6 +152,40 @@ func (m *weightedModel) StringNamed(name func(int) string) string {
 		describe(m.apart)
 	}
 	return b.String()
+}
+
+// heldAll is the weight held, over all tasks.
+func (m *weightedModel) heldAll() int {
+	n := 0
+	for _, h := range m.held {
+		n += h
+	}
+	return n
+}
+
+// heldKey is held without its trailing zeros (one state, one key).
+func (m *weightedModel) heldKey() []int {
+	h := m.held
+	for len(h) > 0 && h[len(h)-1] == 0 {
+		h = h[:len(h)-1]
+	}
+	return h
+}
+
+// heldBy is the weight task t holds.
+func (m *weightedModel) heldBy(t int) int {
+	if t < len(m.held) {
+		return m.held[t]
+	}
+	return 0
+}
+
+// hold adds n to what task t holds (m is a fresh copy).
+func (m *weightedModel) hold(t, n int) {
+	for len(m.held) <= t {
+		m.held = append(m.held, 0)
+	}
+	m.held[t] += n
 }
 
 func (m *weightedModel) find(t int) (ws []wslot, i int) {
@@ -210,7 +254,7 @@ func (m *weightedModel) Invoke(t int, op Op) []Outcome {
 			// point.
 			c := m.clone()
 			c.cur += n
-			c.held += n
+			c.hold(t, n)
 			return []Outcome{returned(c, errResult(OK))}
 		}
 		if op.CtxDone {
@@ -230,14 +274,14 @@ func (m *weightedModel) Invoke(t int, op Op) []Outcome {
 		}
 		c := m.clone()
 		c.cur += n
-		c.held += n
+		c.hold(t, n)
 		return []Outcome{returned(c, boolResult(true))}
 	case WRelease:
-		if n > m.held {
+		if n > m.heldBy(t) {
 			return []Outcome{returned(m, errResult(ReleasedTooOften))}
 		}
 		c := m.clone()
-		c.held -= n
+		c.hold(t, -n)
 		c.cur -= n
 		c.notify()
 		return []Outcome{returned(c, errResult(OK))}
@@ -287,7 +331,7 @@ func (m *weightedModel) Resume(t int) []Outcome {
 		}
 		return []Outcome{returned(c, errResult(Cancelled))}
 	case !s.cancel:
-		c.held += s.n
+		c.hold(t, s.n)
 		return []Outcome{returned(c, errResult(OK))}
 	}
 	// Granted, then cancelled before it ran: the tokens go back and the
@@ -298,7 +342,7 @@ func (m *weightedModel) Resume(t int) []Outcome {
 	if m.d == XSync {
 		return []Outcome{returned(back, errResult(Cancelled))}
 	}
-	c.held += s.n
+	c.hold(t, s.n)
 	return outcomes(returned(c, errResult(OK)), returned(back, errResult(Cancelled)))
 }
 
@@ -327,10 +371,10 @@ func (m *weightedModel) Check() error {
 	switch {
 	case m.cur < 0 || m.cur > m.size:
 		return fmt.Errorf("%d tokens taken of %d", m.cur, m.size)
-	case m.held < 0:
-		return fmt.Errorf("held %d: released more than acquired", m.held)
-	case m.cur != m.held+grantedN:
-		return fmt.Errorf("tokens not conserved: taken %d != held %d + granted %d", m.cur, m.held, grantedN)
+	case slices.ContainsFunc(m.held, func(h int) bool { return h < 0 }):
+		return fmt.Errorf("held %v: a task released more than it acquired", m.held)
+	case m.cur != m.heldAll()+grantedN:
+		return fmt.Errorf("tokens not conserved: taken %d != held %d + granted %d", m.cur, m.heldAll(), grantedN)
 	}
 	if f := m.front(); f >= 0 && m.size-m.cur >= m.q[f].n && (m.d == Go || m.q[f].n > 0) {
 		// No stranded waiter: the front one does not fit, else it would
