@@ -204,7 +204,7 @@ func Run(target Target, o Options) (Result, error) {
 		return Result{}, errors.New("check: the zero Target checks nothing: make one with Lock, Event, Condition, Semaphore, BoundedSemaphore, Queue, LifoQueue, PriorityQueue, Barrier, Builtin or Mutants")
 	}
 	target.h.StepTimeout = o.StepTimeout
-	cfg, budget, err := o.config()
+	cfg, budget, err := o.config(target.Primitive())
 	if err != nil {
 		return Result{}, err
 	}
@@ -346,8 +346,9 @@ const (
 	maxCancels = 8
 )
 
-// config turns the options into explore's configuration.
-func (o Options) config() (explore.Config, explore.Budget, error) {
+// config turns the options into explore's configuration for a target of
+// primitive p.
+func (o Options) config(p model.Primitive) (explore.Config, explore.Budget, error) {
 	st, err := strategy(o.Strategy)
 	if err != nil {
 		return explore.Config{}, explore.Budget{}, err
@@ -358,8 +359,11 @@ func (o Options) config() (explore.Config, explore.Budget, error) {
 	if o.Mode != "" && o.Mode != modeControlled && o.Mode != modeStress {
 		return explore.Config{}, explore.Budget{}, fmt.Errorf("unknown mode %q (want controlled or stress)", o.Mode)
 	}
-	if !validDialect(o.Dialect) {
-		return explore.Config{}, explore.Budget{}, fmt.Errorf("unknown dialect %q (want one of %v)", o.Dialect, model.Dialects)
+	if d := model.Describe(p); d == nil {
+		return explore.Config{}, explore.Budget{}, fmt.Errorf("unknown primitive %q", p)
+	} else if err := d.CheckDialect(o.Dialect); err != nil {
+		// "weighted has no dialect asyncio-3.11 (want go, x/sync)"
+		return explore.Config{}, explore.Budget{}, err
 	}
 	switch {
 	case o.Runs < 0 || o.Time < 0:
@@ -386,15 +390,6 @@ func (o Options) config() (explore.Config, explore.Budget, error) {
 		Stats:      new(explore.Stats),
 	}
 	return cfg, explore.Budget{Executions: o.Runs, Time: o.Time}, nil
-}
-
-func validDialect(d model.Dialect) bool {
-	for _, x := range model.Dialects {
-		if x == d {
-			return true
-		}
-	}
-	return false
 }
 
 // strategy parses Options.Strategy.

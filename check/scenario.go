@@ -31,7 +31,7 @@ import (
 // Ops, Cancels), Strategy, Dialect and StepTimeout apply (not the budget, the seed,
 // SaveDir, JSON, HTML or Progress). It panics on bad options.
 func Property(target Target, o Options) func(*rapid.T) {
-	cfg, _, err := o.config()
+	cfg, _, err := o.config(target.Primitive())
 	if err != nil {
 		panic("check.Property: " + err.Error())
 	}

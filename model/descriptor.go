@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Descriptor is everything the model side knows about one primitive: its
@@ -19,8 +20,11 @@ type Descriptor struct {
 	// Scopes, when not empty, is the parameter that counts the instances
 	// the Scoped ops are on (the Conditions sharing one Lock).
 	Scopes string
-	// New returns the initial state under dialect d; p has every key of
-	// Params, within its range.
+	// Dialects, when not empty, are the dialects the primitive has, the
+	// default first; nil: Dialects (go and the asyncio ones).
+	Dialects []Dialect
+	// New returns the initial state under dialect d (one of AllDialects);
+	// p has every key of Params, within its range.
 	New func(d Dialect, p Params) Model
 }
 
@@ -44,6 +48,35 @@ type OpSpec struct {
 	// Dialects, when not empty, are the only dialects that have the op
 	// (a Queue's shutdown is new in asyncio 3.13).
 	Dialects []Dialect
+}
+
+// AllDialects lists the dialects the primitive has, the default first.
+func (d *Descriptor) AllDialects() []Dialect {
+	if len(d.Dialects) > 0 {
+		return d.Dialects
+	}
+	return Dialects
+}
+
+// CheckDialect returns nil if the primitive has dialect x, else an error
+// that says so ("weighted has no dialect asyncio-3.11 (want go, x/sync)"),
+// or that no primitive has it.
+func (d *Descriptor) CheckDialect(x Dialect) error {
+	if slices.Contains(d.AllDialects(), x) {
+		return nil
+	}
+	if !known(x) {
+		return fmt.Errorf("unknown dialect %q (want %s)", x, dialectNames(knownDialects()))
+	}
+	return fmt.Errorf("%s has no dialect %s (want %s)", d.Primitive, x, dialectNames(d.AllDialects()))
+}
+
+func dialectNames(ds []Dialect) string {
+	s := make([]string, len(ds))
+	for i, x := range ds {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ", ")
 }
 
 // In reports whether dialect d has the op.

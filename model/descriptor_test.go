@@ -49,7 +49,7 @@ func TestDescriptors(t *testing.T) {
 		if d.New == nil {
 			continue
 		}
-		for _, dia := range Dialects {
+		for _, dia := range d.AllDialects() {
 			m, err := New(d.Primitive, dia, nil)
 			if err != nil {
 				t.Errorf("%s: %v", name, err)

@@ -14,10 +14,18 @@
 //
 // Comments in this package cite the asyncio reference, specs/asyncio.md, by
 // section as §N (§4 is Condition), its probes by ID (C1, L3, S6, ...; its
-// §10), and the Go dialect's rules in specs/README.md as G1-G13.
+// §10), and the Go dialect's rules in specs/README.md as G1-G20.
+//
+// Dialects: go (the default) and CPython's asyncio-3.11 and asyncio-3.13
+// for every primitive but Weighted, whose dialects are go and x/sync
+// (golang.org/x/sync's semaphore.Weighted): Descriptor.Dialects says which
+// a primitive has, and New refuses the others.
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Primitive names a kind of primitive: "lock", "condition", ... Each one
 // is described by its Descriptor (Describe), registered in Primitives.
@@ -36,9 +44,15 @@ const (
 	// Asyncio313 is CPython 3.13.0: Condition forwards a notification on any
 	// exception (and so may wake spuriously); Semaphore batch-wakes.
 	Asyncio313 Dialect = "asyncio-3.13"
+	// XSync is golang.org/x/sync v0.24.0's semaphore.Weighted, as its
+	// source behaves: the Weighted primitive only (specs/README.md, G20).
+	XSync Dialect = "x/sync"
 )
 
-// Dialects lists every dialect, the default first.
+// Dialects lists the dialects every primitive has unless its descriptor
+// names its own (Descriptor.Dialects: the Weighted semaphore has go and
+// x/sync), the default first. A primitive's own list is
+// Descriptor.AllDialects.
 var Dialects = []Dialect{Go, Asyncio311, Asyncio313}
 
 // Kind is an operation of a primitive's API, named as the scenario
@@ -153,12 +167,12 @@ type Params map[string]int
 
 // New returns the initial state of primitive p under dialect d.
 func New(p Primitive, d Dialect, params Params) (Model, error) {
-	if !validDialect(d) {
-		return nil, fmt.Errorf("unknown dialect %q (want one of %v)", d, Dialects)
-	}
 	desc := Describe(p)
 	if desc == nil {
 		return nil, fmt.Errorf("unknown primitive %q (want one of %v)", p, Primitives)
+	}
+	if err := desc.CheckDialect(d); err != nil {
+		return nil, err
 	}
 	full, err := desc.Complete(params)
 	if err != nil {
@@ -167,11 +181,25 @@ func New(p Primitive, d Dialect, params Params) (Model, error) {
 	return withPendingCancels(desc.New(d, full)), nil
 }
 
-func validDialect(d Dialect) bool {
-	for _, x := range Dialects {
-		if x == d {
+// known reports whether some primitive has dialect d.
+func known(d Dialect) bool {
+	for _, desc := range registry {
+		if slices.Contains(desc.AllDialects(), d) {
 			return true
 		}
 	}
 	return false
+}
+
+// knownDialects lists every dialect some primitive has, in order.
+func knownDialects() []Dialect {
+	var out []Dialect
+	for _, desc := range registry {
+		for _, d := range desc.AllDialects() {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }

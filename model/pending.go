@@ -11,8 +11,8 @@ import (
 // suspending (a fast path: specs/asyncio.md §1.4-1.5): the cancel is not
 // consumed, it stays pending on the task and fires at the task's next
 // suspension, in a later call. In the scenario language such a cancel is a
-// call made with a done context ("acquire!"); the Go dialect has no
-// pending cancels (G1: a context belongs to one call).
+// call made with a done context ("acquire!"); the go and x/sync dialects
+// have no pending cancels (G1: a context belongs to one call).
 //
 // A call made while a cancel is pending behaves as one made with a done
 // context; the cancel is consumed when the call reaches a suspension (it
@@ -25,7 +25,7 @@ type pendingCancels struct {
 
 // withPendingCancels wraps m when its dialect has pending cancels.
 func withPendingCancels(m Model) Model {
-	if m.Dialect() == Go {
+	if !m.Dialect().asyncio() {
 		return m
 	}
 	return &pendingCancels{m: m}

@@ -324,7 +324,7 @@ func TestAPIEdges(t *testing.T) {
 		t.Errorf("Conditions 0 should mean 1: %v %s", err, c)
 	}
 	for _, p := range Primitives {
-		for _, d := range Dialects {
+		for _, d := range Describe(p).AllDialects() {
 			m, err := New(p, d, nil)
 			if err != nil {
 				t.Fatal(err)

@@ -13,6 +13,7 @@ var registry = []*Descriptor{
 	&lifoQueueDescriptor,
 	&priorityQueueDescriptor,
 	&barrierDescriptor,
+	&weightedDescriptor,
 }
 
 // Primitives lists every primitive with a model, in the registry's order.

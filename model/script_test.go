@@ -24,7 +24,7 @@ package model
 //	                            keep the tracked states whose Describe
 //	                            contains this (at least one must)
 //	[go] line                   the line applies to dialect go only; also
-//	[3.11] [3.13] [asyncio] [go,3.13] ...
+//	[3.11] [3.13] [asyncio] [x/sync] [go,3.13] ...
 //
 // Like check's runner, the driver tracks every state consistent with what
 // was observed. After every transition it asserts the model's own contract:
@@ -106,7 +106,11 @@ func (s *script) applies(tags string) bool {
 				return true
 			}
 		case "asyncio":
-			if s.d != Go {
+			if s.d.asyncio() {
+				return true
+			}
+		case "x/sync":
+			if s.d == XSync {
 				return true
 			}
 		default:

@@ -63,8 +63,8 @@ func (s slot) status() Status {
 // cancelled returns s after task.cancel() / ctx cancellation reached it, and
 // whether anything changed.
 func (s slot) cancelled(d Dialect) (slot, bool) {
-	if d == Go {
-		// G3: the record stays queued and grantable; the goroutine decides
+	if !d.asyncio() {
+		// G3 (and x/sync): the record stays queued and grantable; the goroutine decides
 		// when it runs. A committed grant cannot be undone (lockCore.release).
 		if s.cancel || s.committed {
 			return s, false
@@ -249,11 +249,11 @@ func checkSlots(d Dialect, qs map[string]fifo, committedOK string) error {
 			if s.committed && (n != committedOK || d != Go || s.state != granted || s.cancel) {
 				return fmt.Errorf("%s: T%d has a committed grant where none can be", n, s.task)
 			}
-			if d == Go && s.state == abandoned {
+			if !d.asyncio() && s.state == abandoned {
 				// G3: in Go a cancelled record stays queued; nothing abandons it.
 				return fmt.Errorf("%s: T%d abandoned in the go dialect", n, s.task)
 			}
-			if d != Go && s.cancel && s.state != granted {
+			if d.asyncio() && s.cancel && s.state != granted {
 				// §1.4: only a GRANTED slot carries a pending cancel.
 				return fmt.Errorf("%s: T%d has a pending cancel on a %v slot", n, s.task, s.state)
 			}
@@ -308,4 +308,6 @@ func unsupported(p Primitive, op Op) {
 	panic(fmt.Sprintf("model: %s has no op %v", p, op.Kind))
 }
 
-func (d Dialect) asyncio() bool { return d != Go }
+// asyncio reports whether d is one of CPython's dialects (slots can be
+// abandoned, cancels stay pending); go and x/sync are not.
+func (d Dialect) asyncio() bool { return d == Asyncio311 || d == Asyncio313 }

@@ -92,8 +92,11 @@ here?"; where the model allows several outcomes, all are followed.`, stdout)
 	whatIf := false // replayed under another dialect, expectations dropped
 	if *dialect != "" {
 		d := model.Dialect(*dialect)
-		if !slices.Contains(model.Dialects, d) {
+		if !slices.Contains(allDialects(), d) {
 			return usagef("unknown dialect %q (want %s)", *dialect, dialectNames())
+		}
+		if err := model.Describe(sc.Primitive).CheckDialect(d); err != nil {
+			return usagef("%v", err)
 		}
 		if d != sc.Dialect {
 			sc.Dialect, whatIf = d, true
@@ -119,11 +122,26 @@ here?"; where the model allows several outcomes, all are followed.`, stdout)
 }
 
 func dialectNames() string {
-	s := make([]string, len(model.Dialects))
-	for i, d := range model.Dialects {
+	ds := allDialects()
+	s := make([]string, len(ds))
+	for i, d := range ds {
 		s[i] = string(d)
 	}
 	return strings.Join(s, ", ")
+}
+
+// allDialects lists every dialect some primitive has: model.Dialects,
+// then those of only some primitives (x/sync, the Weighted semaphore's).
+func allDialects() []model.Dialect {
+	ds := slices.Clone(model.Dialects)
+	for _, p := range model.Primitives {
+		for _, d := range model.Describe(p).AllDialects() {
+			if !slices.Contains(ds, d) {
+				ds = append(ds, d)
+			}
+		}
+	}
+	return ds
 }
 
 // scenarioFiles expands the arguments: files as given, directories searched

@@ -57,7 +57,7 @@ func (v *verifyFlags) options() (check.Options, error) {
 		return check.Options{}, usagef("unknown strategy %q (want wakewindow, random, pct, exhaustive or mix)", v.strategy)
 	}
 	d := model.Dialect(v.dialect)
-	if !slices.Contains(model.Dialects, d) {
+	if !slices.Contains(allDialects(), d) {
 		return check.Options{}, usagef("unknown dialect %q (want %s)", v.dialect, dialectNames())
 	}
 	switch {
@@ -171,6 +171,10 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	o, err := v.options()
 	if err != nil {
 		return err
+	}
+	if err := model.Describe(p).CheckDialect(o.Dialect); err != nil {
+		// "weighted has no dialect asyncio-3.11 (want go, x/sync)"
+		return usagef("%v", err)
 	}
 	if o.Seed == 0 {
 		o.Seed = uint64(time.Now().UnixNano())%1_000_000_000 + 1

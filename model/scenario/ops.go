@@ -161,7 +161,21 @@ func primitiveList() string {
 	return strings.Join(s, ", ")
 }
 
-func dialectList() string { return dialectNames(model.Dialects) }
+func dialectList() string { return dialectNames(allDialects()) }
+
+// allDialects lists every dialect some primitive has: model.Dialects,
+// then those only some primitives have (x/sync).
+func allDialects() []model.Dialect {
+	ds := slices.Clone(model.Dialects)
+	for _, p := range model.Primitives {
+		for _, d := range model.Describe(p).AllDialects() {
+			if !slices.Contains(ds, d) {
+				ds = append(ds, d)
+			}
+		}
+	}
+	return ds
+}
 
 // dialectNames writes "go, asyncio-3.13".
 func dialectNames(ds []model.Dialect) string {

@@ -327,7 +327,7 @@ func (p *parser) headerLine(kw string, fields []string) {
 		}
 		p.s.Primitive = model.Primitive(arg)
 	case "dialect":
-		if !slices.Contains(model.Dialects, model.Dialect(arg)) {
+		if !slices.Contains(allDialects(), model.Dialect(arg)) {
 			p.errorf("unknown dialect %q (want %s)", arg, dialectList())
 			return
 		}
@@ -374,10 +374,15 @@ func (p *parser) finishHeader() bool {
 		}
 		return false
 	}
-	if s.Dialect == "" {
-		s.Dialect = model.Go
-	}
 	desc := model.Describe(s.Primitive)
+	if s.Dialect == "" {
+		s.Dialect = desc.AllDialects()[0]
+	} else if err := desc.CheckDialect(s.Dialect); err != nil {
+		// The dialect line names one that some primitive has, not this
+		// one ("weighted has no dialect asyncio-3.11 (want go, x/sync)").
+		p.errorAt(p.header["dialect"], "%v", err)
+		return false
+	}
 	s.Params = model.Params{}
 	for _, x := range desc.Params {
 		s.Params[x.Key] = x.Default

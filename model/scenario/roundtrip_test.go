@@ -52,10 +52,8 @@ func assertRoundTrip(t interface {
 
 // genScenario draws a random scenario that Parse could have produced.
 func genScenario(t *rapid.T) *Scenario {
-	s := &Scenario{
-		Primitive: rapid.SampledFrom(model.Primitives).Draw(t, "primitive"),
-		Dialect:   rapid.SampledFrom(model.Dialects).Draw(t, "dialect"),
-	}
+	s := &Scenario{Primitive: rapid.SampledFrom(model.Primitives).Draw(t, "primitive")}
+	s.Dialect = rapid.SampledFrom(model.Describe(s.Primitive).AllDialects()).Draw(t, "dialect")
 	s.Params = model.Params{}
 	for _, x := range model.Describe(s.Primitive).Params {
 		s.Params[x.Key] = rapid.OneOf(rapid.IntRange(x.Min, x.Min+4), rapid.IntRange(x.Min, x.Max)).Draw(t, x.Key)

@@ -132,7 +132,7 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 				h.cancels[i] = cancel
 				h.s.Yield(CallPoint)
 				h.record(history.Event{Kind: history.Call, Task: i, Op: op})
-				r := inst.Do(ctx, op)
+				r := Call(inst, ctx, i, op)
 				cancel()
 				if h.s.Poisoned() {
 					// The run was given up while this call ran (it

@@ -17,6 +17,22 @@ type Instance interface {
 	Do(ctx context.Context, op model.Op) model.Result
 }
 
+// TaskInstance is an Instance that is told which task makes each call
+// (a Weighted semaphore's counts the tokens each task holds, to refuse a
+// release of more). The runner calls DoTask instead of Do.
+type TaskInstance interface {
+	DoTask(ctx context.Context, task int, op model.Op) model.Result
+}
+
+// Call makes op on inst for task: DoTask when inst is a TaskInstance,
+// Do otherwise.
+func Call(inst Instance, ctx context.Context, task int, op model.Op) model.Result {
+	if ti, ok := inst.(TaskInstance); ok {
+		return ti.DoTask(ctx, task, op)
+	}
+	return inst.Do(ctx, op)
+}
+
 // Target is an implementation the checker can instantiate: the built-in one,
 // a mutant, or a user's own.
 type Target struct {

@@ -16,5 +16,6 @@ func init() {
 		&lifoQueueDescriptor,
 		&priorityQueueDescriptor,
 		&barrierDescriptor,
+		&weightedDescriptor,
 	}
 }

@@ -296,7 +296,7 @@ func (r *runner) runTask(i int, cancels []int, seed uint64, gosched bool) {
 			go r.deliver(i, c, rng.Uint64())
 		}
 		r.progress <- i
-		res := r.inst.Do(ctx, op)
+		res := harness.Call(r.inst, ctx, i, op)
 		t.mu.Lock()
 		t.stamp(r.base, history.Event{Kind: history.Return, Task: i, Op: op, Result: res})
 		t.phase = 2*c + 2
