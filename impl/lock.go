@@ -3,7 +3,6 @@ package impl
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/syncheck/syncheck/impl/sched"
 )
@@ -13,8 +12,9 @@ import (
 // while either is set no lock-free path can change the word (the fast paths
 // are CAS 0 -> locked and CAS locked -> 0), so under mu it may be stored.
 const (
-	lockLocked uint32 = 1 << iota
-	// lockQueued: the queue is not empty. Implies lockLocked: a Release
+	lockLocked uint64 = 1 << iota
+	// lockQueued: the queue is not empty (or, for a moment under mu, a
+	// caller about to queue looks at its context). Implies lockLocked: a Release
 	// with waiters hands the lock over instead of unlocking it.
 	lockQueued
 	// lockGranted: the lock was handed to a waiter (Lock.grantee) that has
@@ -45,8 +45,10 @@ const (
 // An Acquire that returns an error, a failed TryAcquire and a Release that
 // returns ErrNotLocked establish no synchronizes-before relation.
 type Lock struct {
-	state atomic.Uint32 // lockLocked | lockQueued | lockGranted
-	mu    sched.Mutex   // guards q, grantee, and the queued and granted bits
+	// state is a scheduling point under a runtime, like mu: the checker
+	// preempts between its loads and the CASes that act on them.
+	state sched.Uint64 // lockLocked | lockQueued | lockGranted
+	mu    sched.Mutex  // guards q, grantee, and the queued and granted bits
 	q     waitq
 	// grantee is the waiter the lock was handed to, until it resumes or a
 	// Release commits its grant; nil unless lockGranted.
@@ -57,6 +59,7 @@ type Lock struct {
 func NewLock(opts ...Option) *Lock {
 	l := new(Lock)
 	setup(&l.mu, opts)
+	l.state.Init(&l.mu)
 	return l
 }
 
@@ -103,8 +106,14 @@ func (l *Lock) acquireSlow(ctx context.Context) error {
 		err = nil
 	case w.slot.Woken():
 		// Handed to us, but we observed the cancel (G3): pass the lock on,
-		// to the next waiter or back to unlocked.
-		l.resumed(w)
+		// to the next waiter or back to unlocked, straight from the grant.
+		// Not through resumed: between its clearing lockGranted and the
+		// release, the word would be plain lockLocked, and a Release on
+		// the fast path (CAS lockLocked -> 0) could end our hold, which
+		// commits our acquisition (G4): we would return ctx.Err() with
+		// the lock released by somebody else. releaseLocked ends the grant
+		// (marking w committed, which nobody reads any more) and passes
+		// the lock on in one store, lockGranted set throughout.
 		l.releaseLocked()
 	default:
 		l.q.remove(w)
@@ -138,16 +147,26 @@ func (l *Lock) lockOrQueue(ctx context.Context) (locked bool, err error) {
 			}
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
 		// A holder may release through the fast path concurrently (when s
 		// is just lockLocked), so setting lockQueued is a CAS: once it is
 		// set, that holder's Release takes the slow path and finds us.
 		if s&lockQueued != 0 || l.state.CompareAndSwap(s, s|lockQueued) {
-			return false, nil
+			break
 		}
 	}
+	// ctx is looked at after the last operation on the word, so that
+	// nothing (no scheduling point, under a runtime) comes between the
+	// look and the queueing: a call never queues on a context it saw live
+	// a step ago and is done by now. With lockQueued set and mu held
+	// nobody else can change the queued bit or take the lock, so backing
+	// out is clearing the bit if the queue is still empty.
+	if err := ctx.Err(); err != nil {
+		if l.q.empty() {
+			l.state.And(^lockQueued)
+		}
+		return false, err
+	}
+	return false, nil
 }
 
 // multicore: spinning only pays when the holder can run meanwhile.

@@ -3,6 +3,7 @@ package sched_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/syncheck/syncheck/impl/sched"
@@ -155,5 +156,80 @@ func BenchmarkYield(b *testing.B) {
 	b.Run("nothing", func(b *testing.B) {
 		for b.Loop() {
 		}
+	})
+}
+
+// BenchmarkUint64: the state word's operations in production against
+// sync/atomic's (the words live on the heap, bound to a Mutex, as inside a
+// primitive).
+var (
+	schedWord = func() *sched.Uint64 { x := new(sched.Uint64); x.Init(schedMu); return x }()
+	syncWord  = new(atomic.Uint64)
+	sinkWord  uint64
+)
+
+func BenchmarkUint64(b *testing.B) {
+	b.Run("load/sched.Uint64", func(b *testing.B) {
+		x, s := schedWord, uint64(0)
+		for b.Loop() {
+			s += x.Load()
+		}
+		sinkWord = s
+	})
+	b.Run("load/atomic.Uint64", func(b *testing.B) {
+		x, s := syncWord, uint64(0)
+		for b.Loop() {
+			s += x.Load()
+		}
+		sinkWord = s
+	})
+	// cas: a lock's fast-path pair, CAS 0 -> 1 and CAS 1 -> 0.
+	b.Run("cas/sched.Uint64", func(b *testing.B) {
+		x := schedWord
+		x.Store(0)
+		for b.Loop() {
+			x.CompareAndSwap(0, 1)
+			x.CompareAndSwap(1, 0)
+		}
+	})
+	b.Run("cas/atomic.Uint64", func(b *testing.B) {
+		x := syncWord
+		x.Store(0)
+		for b.Loop() {
+			x.CompareAndSwap(0, 1)
+			x.CompareAndSwap(1, 0)
+		}
+	})
+	b.Run("add/sched.Uint64", func(b *testing.B) {
+		x := schedWord
+		for b.Loop() {
+			x.Add(1)
+		}
+	})
+	b.Run("add/atomic.Uint64", func(b *testing.B) {
+		x := syncWord
+		for b.Loop() {
+			x.Add(1)
+		}
+	})
+	b.Run("contended-cas/sched.Uint64", func(b *testing.B) {
+		x := schedWord
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if x.CompareAndSwap(0, 1) {
+					x.Store(0)
+				}
+			}
+		})
+	})
+	b.Run("contended-cas/atomic.Uint64", func(b *testing.B) {
+		x := syncWord
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if x.CompareAndSwap(0, 1) {
+					x.Store(0)
+				}
+			}
+		})
 	})
 }
