@@ -93,6 +93,16 @@ func (c *Condition) Wait(ctx context.Context) error {
 		w.free()
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		// Done while the lock was being released (its word's operations
+		// are scheduling points under a runtime): the wait has begun, so
+		// this is a cancel after registering (G7), looked at here, after
+		// the last word operation and right before queueing, so that no
+		// waiter queues on a context already done. Take the lock back.
+		l.reacquire(ctx, w, true)
+		w.free()
+		return err
+	}
 	c.q.push(w)
 	l.mu.Unlock()
 
