@@ -27,7 +27,11 @@ const (
 	flockGranted
 )
 
-// flock is impl.Lock.
+// flock is impl.Lock, less what only Condition.Wait's freeze needs (lockQueued
+// set with an empty queue while a Wait releases the lock): impl's TryAcquire
+// and Locked take mu on a word with lockQueued set, and its releaseFrozen
+// unlocks such a word; with no Condition on a flock the word is never
+// frozen, and those paths are the ones below.
 type flock struct {
 	state   sched.Uint64 // flockLocked | flockQueued | flockGranted
 	mu      sched.Mutex  // guards q, grantee, and the queued and granted bits
