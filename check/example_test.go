@@ -24,7 +24,7 @@ type myLock struct {
 }
 
 type waiter struct {
-	slot    *sched.Slot
+	slot    sched.Slot
 	granted bool
 	// committed: the lock was released while handed to this waiter, so its
 	// acquisition has happened (no owner: anyone may release).
@@ -48,7 +48,8 @@ func (l *myLock) Acquire(ctx context.Context) error {
 		l.mu.Unlock()
 		return err
 	}
-	w := &waiter{slot: l.mu.NewSlot()}
+	w := new(waiter)
+	w.slot.Init(&l.mu)
 	l.waiters = append(l.waiters, w)
 	l.mu.Unlock()
 	err := w.slot.Wait(ctx)

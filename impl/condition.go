@@ -78,25 +78,52 @@ func (c *Condition) Wait(ctx context.Context) error {
 	l := c.l
 	w := newWaiter(&l.mu) // outside the critical section
 	l.mu.Lock()
-	err := ErrNotLocked
-	if l.state.Load()&lockLocked != 0 {
-		// G6 before G7: the lock check comes first.
-		err = ctx.Err()
-	}
-	if err == nil {
-		// Fails only if a concurrent Release (misuse) unlocked the lock
-		// since the check.
-		err = l.releaseLocked()
-	}
-	if err != nil {
+	// Lock check, ctx check and release are one step with respect to every
+	// other operation on the lock: freeze sets lockQueued on its word, and
+	// from then until the word is stored every path that changes or reads
+	// it takes mu, which we hold. Without the freeze the release's own word
+	// operations (scheduling points under a runtime) let a Release and a
+	// TryAcquire by others recycle the word (ABA) between our look and our
+	// CAS, and a cancel delivered in that gap would precede the only point
+	// where our release could take effect: a wait cancelled before it
+	// takes effect must leave no trace (G2), and this one would release
+	// somebody else's hold. Frozen, the wait takes effect at the ctx check
+	// below: nothing anybody else does on the lock can come between it and
+	// the release.
+	s := l.freeze()
+	if s == 0 {
+		// Not locked (G6 before G7: the lock check comes first). Nothing
+		// was frozen.
 		l.mu.Unlock()
+		w.free()
+		return ErrNotLocked
+	}
+	if err := ctx.Err(); err != nil {
+		// Done before the wait took effect: unfreeze, which restores the
+		// word (lockQueued stays if it stands for the lock's waiters);
+		// nobody saw the frozen word without waiting for mu (G2, G7).
+		l.unfreeze()
+		l.mu.Unlock()
+		w.free()
+		return err
+	}
+	// The word is s since the freeze: release the lock (hand it to the
+	// lock's first waiter, G4, or unlock it) and end the freeze in one store.
+	l.releaseFrozen(s)
+	if err := ctx.Err(); err != nil {
+		// Done since the check above (a cancel can be delivered at the
+		// release's store, a scheduling point under a runtime), so after the
+		// wait took effect: a cancel after registering (G7), looked at here,
+		// after the last word operation and right before queueing, so that
+		// no waiter queues on a context already done. Take the lock back.
+		l.reacquire(ctx, w, true)
 		w.free()
 		return err
 	}
 	c.q.push(w)
 	l.mu.Unlock()
 
-	err = w.slot.Wait(ctx)
+	err := w.slot.Wait(ctx)
 	if err == nil {
 		l.reacquire(ctx, w, false)
 		w.free()

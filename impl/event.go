@@ -2,15 +2,15 @@ package impl
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/syncheck/syncheck/impl/sched"
 )
 
 // Event state word bits.
 const (
-	eventSet uint32 = 1 << iota
-	// eventQueued: the queue is not empty. Set and cleared only under mu;
+	eventSet uint64 = 1 << iota
+	// eventQueued: the queue is not empty (or, for a moment under mu, a
+	// waiter about to queue looks at its context). Set and cleared only under mu;
 	// never together with eventSet (Set empties the queue, and Wait does not
 	// queue on a set event), so Set's fast path (CAS 0 -> set) can only
 	// succeed while nobody waits.
@@ -36,8 +36,8 @@ const (
 // establishes no relation; neither do Clear, an IsSet that returns false or a
 // Wait that returns an error.
 type Event struct {
-	state atomic.Uint32 // eventSet | eventQueued
-	mu    sched.Mutex   // guards q and every change of eventQueued
+	state sched.Uint64 // eventSet | eventQueued; a scheduling point under a runtime
+	mu    sched.Mutex  // guards q and every change of eventQueued
 	q     waitq
 }
 
@@ -45,6 +45,7 @@ type Event struct {
 func NewEvent(opts ...Option) *Event {
 	e := new(Event)
 	setup(&e.mu, opts)
+	e.state.Init(&e.mu)
 	return e
 }
 
@@ -66,15 +67,22 @@ func (e *Event) waitSlow(ctx context.Context) error {
 			e.mu.Unlock()
 			return nil
 		}
-		if err := ctx.Err(); err != nil {
-			e.mu.Unlock()
-			return err
-		}
 		// s is 0 or eventQueued; the CAS loses only to a concurrent Set
 		// (fast path) or Clear, so look again.
 		if s&eventQueued != 0 || e.state.CompareAndSwap(s, s|eventQueued) {
 			break
 		}
+	}
+	// ctx is looked at after the last operation on the word, with nothing
+	// between the look and the queueing (see Lock.lockOrQueue); backing out
+	// clears eventQueued if nobody else is queued (atomically: Clear may
+	// run concurrently).
+	if err := ctx.Err(); err != nil {
+		if e.q.empty() {
+			e.state.And(^eventQueued)
+		}
+		e.mu.Unlock()
+		return err
 	}
 	w := newWaiter(&e.mu)
 	e.q.push(w)

@@ -3,7 +3,6 @@ package impl
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/syncheck/syncheck/impl/sched"
 )
@@ -13,9 +12,15 @@ import (
 // while either is set no lock-free path can change the word (the fast paths
 // are CAS 0 -> locked and CAS locked -> 0), so under mu it may be stored.
 const (
-	lockLocked uint32 = 1 << iota
-	// lockQueued: the queue is not empty. Implies lockLocked: a Release
-	// with waiters hands the lock over instead of unlocking it.
+	lockLocked uint64 = 1 << iota
+	// lockQueued: the queue is not empty, or, for a moment under mu, the
+	// word is frozen: a caller about to queue looks at its context
+	// (lockOrQueue), or Condition.Wait checks the lock and its context and
+	// releases the lock (freeze). Implies lockLocked: a Release with
+	// waiters hands the lock over instead of unlocking it. Every path that
+	// sees it set and must tell a freeze from a queue (Release, Acquire,
+	// TryAcquire, Locked) takes mu, so it is serialized behind the freeze
+	// and sees the word as the freezer left it.
 	lockQueued
 	// lockGranted: the lock was handed to a waiter (Lock.grantee) that has
 	// not resumed yet. Implies lockLocked. It sends every Release to the
@@ -45,8 +50,10 @@ const (
 // An Acquire that returns an error, a failed TryAcquire and a Release that
 // returns ErrNotLocked establish no synchronizes-before relation.
 type Lock struct {
-	state atomic.Uint32 // lockLocked | lockQueued | lockGranted
-	mu    sched.Mutex   // guards q, grantee, and the queued and granted bits
+	// state is a scheduling point under a runtime, like mu: the checker
+	// preempts between its loads and the CASes that act on them.
+	state sched.Uint64 // lockLocked | lockQueued | lockGranted
+	mu    sched.Mutex  // guards q, grantee, and the queued and granted bits
 	q     waitq
 	// grantee is the waiter the lock was handed to, until it resumes or a
 	// Release commits its grant; nil unless lockGranted.
@@ -57,6 +64,7 @@ type Lock struct {
 func NewLock(opts ...Option) *Lock {
 	l := new(Lock)
 	setup(&l.mu, opts)
+	l.state.Init(&l.mu)
 	return l
 }
 
@@ -103,8 +111,14 @@ func (l *Lock) acquireSlow(ctx context.Context) error {
 		err = nil
 	case w.slot.Woken():
 		// Handed to us, but we observed the cancel (G3): pass the lock on,
-		// to the next waiter or back to unlocked.
-		l.resumed(w)
+		// to the next waiter or back to unlocked, straight from the grant.
+		// Not through resumed: between its clearing lockGranted and the
+		// release, the word would be plain lockLocked, and a Release on
+		// the fast path (CAS lockLocked -> 0) could end our hold, which
+		// commits our acquisition (G4): we would return ctx.Err() with
+		// the lock released by somebody else. releaseLocked ends the grant
+		// (marking w committed, which nobody reads any more) and passes
+		// the lock on in one store, lockGranted set throughout.
 		l.releaseLocked()
 	default:
 		l.q.remove(w)
@@ -138,16 +152,26 @@ func (l *Lock) lockOrQueue(ctx context.Context) (locked bool, err error) {
 			}
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
 		// A holder may release through the fast path concurrently (when s
 		// is just lockLocked), so setting lockQueued is a CAS: once it is
 		// set, that holder's Release takes the slow path and finds us.
 		if s&lockQueued != 0 || l.state.CompareAndSwap(s, s|lockQueued) {
-			return false, nil
+			break
 		}
 	}
+	// ctx is looked at after the last operation on the word, so that
+	// nothing (no scheduling point, under a runtime) comes between the
+	// look and the queueing: a call never queues on a context it saw live
+	// a step ago and is done by now. With lockQueued set and mu held
+	// nobody else can change the queued bit or take the lock, so backing
+	// out is clearing the bit if the queue is still empty.
+	if err := ctx.Err(); err != nil {
+		if l.q.empty() {
+			l.state.And(^lockQueued)
+		}
+		return false, err
+	}
+	return false, nil
 }
 
 // multicore: spinning only pays when the holder can run meanwhile.
@@ -185,8 +209,39 @@ func (l *Lock) spin() bool {
 // TryAcquire locks l if it is free and nobody is queued (the Acquire fast
 // path, specs/asyncio.md §2), and reports whether it did. It never waits. It fails
 // while a granted waiter has not resumed, unlike !Locked() in asyncio (G4).
+//
+// It may wait for mu, behind a Condition.Wait that is releasing the lock:
+// a failure seen on a frozen word (lockQueued set) cannot be taken at face
+// value. The frozen lock is locked, but a Wait may already have taken
+// effect (released it) in the history, at the moment it found its context
+// live, with its word operations still to come; a failure then, after a
+// cancel of that Wait, has no linearization. Under mu the Wait is over.
 func (l *Lock) TryAcquire() bool {
-	return l.state.CompareAndSwap(0, lockLocked)
+	for {
+		if l.state.CompareAndSwap(0, lockLocked) {
+			return true
+		}
+		switch s := l.state.Load(); {
+		case s&lockQueued != 0:
+			return l.tryAcquireSlow()
+		case s != 0:
+			// Locked or granted, not frozen: the failure takes effect
+			// at this load, where l is locked by somebody else.
+			return false
+		}
+		// Free again since the CAS: try again, as an Acquire would.
+	}
+}
+
+// tryAcquireSlow is TryAcquire under mu, where lockQueued means waiters
+// (no freeze outlives its critical section): only a free word is taken.
+// The CAS can still fail against a fast-path Acquire; the failure then
+// takes effect at the CAS, with l locked by that Acquire.
+func (l *Lock) tryAcquireSlow() bool {
+	l.mu.Lock()
+	ok := l.state.CompareAndSwap(0, lockLocked)
+	l.mu.Unlock()
+	return ok
 }
 
 // Release unlocks l, or hands it to the first waiter if there is one (G4).
@@ -221,35 +276,80 @@ func (l *Lock) releaseLocked() error {
 			}
 			continue
 		}
-		// lockQueued or lockGranted is set: nothing else changes the word.
-		if s&lockGranted != 0 {
-			// The holder is a waiter that was handed the lock and has not
-			// resumed: this release ends its hold, so its acquisition has
-			// happened and its grant is committed (G4).
-			l.grantee.committed = true
-			l.grantee = nil
-		}
-		if s&lockQueued == 0 {
-			l.state.Store(0)
-			return nil
-		}
-		// Hand-off: the lock stays locked and becomes the head's.
-		w := l.q.pop()
-		next := lockLocked | lockGranted
-		if !l.q.empty() {
-			next |= lockQueued
-		}
-		l.grantee = w
-		l.state.Store(next)
-		w.slot.Wake()
+		l.releaseFrozen(s)
 		return nil
+	}
+}
+
+// releaseFrozen, with mu held, releases l whose word is s, with lockQueued
+// or lockGranted set: no lock-free path changes such a word (see the
+// bits), so it is stored, and s is still the word. lockQueued with an
+// empty queue is a freeze (Condition.Wait's): the word is stored without
+// it, which ends the freeze in the same step.
+func (l *Lock) releaseFrozen(s uint64) {
+	if s&lockGranted != 0 {
+		// The holder is a waiter that was handed the lock and has not
+		// resumed: this release ends its hold, so its acquisition has
+		// happened and its grant is committed (G4).
+		l.grantee.committed = true
+		l.grantee = nil
+	}
+	if s&lockQueued == 0 || l.q.empty() {
+		l.state.Store(0)
+		return
+	}
+	// Hand-off: the lock stays locked and becomes the head's.
+	w := l.q.pop()
+	next := lockLocked | lockGranted
+	if !l.q.empty() {
+		next |= lockQueued
+	}
+	l.grantee = w
+	l.state.Store(next)
+	w.slot.Wake()
+}
+
+// freeze, with mu held, sets lockQueued on l's word if l is locked, and
+// reports the word it left (0 if l is not locked: nothing changed). The
+// CAS loop loses only against lock-free paths (a Release, an Acquire or a
+// TryAcquire on the fast path); once the bit is set, or if it was set
+// already (waiters, and mu is held), every path that would change the word
+// or read it (Release, Acquire, TryAcquire, Locked) takes mu, so the word
+// stays s until the caller stores it or unfreezes it, with mu held.
+func (l *Lock) freeze() uint64 {
+	for {
+		s := l.state.Load()
+		if s&lockLocked == 0 {
+			return 0
+		}
+		if s&lockQueued != 0 || l.state.CompareAndSwap(s, s|lockQueued) {
+			return s | lockQueued
+		}
+	}
+}
+
+// unfreeze, with mu held, ends a freeze that changes nothing: it clears
+// lockQueued unless it stands for waiters. Like lockOrQueue's backing out.
+func (l *Lock) unfreeze() {
+	if l.q.empty() {
+		l.state.And(^lockQueued)
 	}
 }
 
 // Locked reports whether l is locked. It is true while a granted waiter has
 // not resumed yet (G4), so it tells whether Acquire would block.
+//
+// On a word with lockQueued set it looks again under mu, for the reason
+// TryAcquire does: the word may be frozen by a Condition.Wait that has
+// already released the lock in the history.
 func (l *Lock) Locked() bool {
-	return l.state.Load()&lockLocked != 0
+	s := l.state.Load()
+	if s&lockQueued != 0 {
+		l.mu.Lock()
+		s = l.state.Load()
+		l.mu.Unlock()
+	}
+	return s&lockLocked != 0
 }
 
 // reacquire is the lock phase of Condition.Wait (G9): it takes l through the

@@ -67,7 +67,7 @@ type Queue[T any] struct {
 // qwaiter is one blocked call of a Queue. Its owner is the goroutine whose
 // call created it; the other fields are written under the queue's mutex.
 type qwaiter[T any] struct {
-	slot *sched.Slot
+	slot sched.Slot
 	item T
 	// served: a Get was handed item, a Put's item was admitted, a Join saw
 	// the count reach zero; shut: the queue was shut down while it waited.
@@ -121,7 +121,8 @@ func (q *Queue[T]) Put(ctx context.Context, v T) error {
 		q.mu.Unlock()
 		return err
 	}
-	w := &qwaiter[T]{slot: q.mu.NewSlot(), item: v}
+	w := &qwaiter[T]{item: v}
+	w.slot.Init(&q.mu)
 	q.putters = append(q.putters, w)
 	q.mu.Unlock()
 	err := w.slot.Wait(ctx)
@@ -193,7 +194,8 @@ func (q *Queue[T]) Get(ctx context.Context) (T, error) {
 		q.mu.Unlock()
 		return zero, err
 	}
-	w := &qwaiter[T]{slot: q.mu.NewSlot()}
+	w := new(qwaiter[T])
+	w.slot.Init(&q.mu)
 	q.getters = append(q.getters, w)
 	q.mu.Unlock()
 	err := w.slot.Wait(ctx)
@@ -284,7 +286,8 @@ func (q *Queue[T]) Join(ctx context.Context) error {
 		q.mu.Unlock()
 		return err
 	}
-	w := &qwaiter[T]{slot: q.mu.NewSlot()}
+	w := new(qwaiter[T])
+	w.slot.Init(&q.mu)
 	q.joiners = append(q.joiners, w)
 	q.mu.Unlock()
 	err := w.slot.Wait(ctx)

@@ -3,7 +3,6 @@ package impl
 import (
 	"context"
 	"math"
-	"sync/atomic"
 
 	"github.com/syncheck/syncheck/impl/sched"
 )
@@ -14,7 +13,8 @@ import (
 //	Semaphore:         value<<1 | queued
 //	BoundedSemaphore:  value<<32 | holders<<1 | queued
 //
-// queued means the wait queue is not empty; it is set and cleared only under
+// queued means the wait queue is not empty (or, for a moment under the
+// mutex, an acquirer about to queue looks at its context); it is set and cleared only under
 // the mutex, and only while value is 0 (a Release with waiters hands its
 // permit over instead of adding it to value, G11), so queued implies
 // value == 0 and no fast path can succeed while anybody waits. holders counts
@@ -37,8 +37,8 @@ const (
 // queue and the slow paths. The fast paths live in the two types, with the
 // layout as constants.
 type semaphore struct {
-	state atomic.Uint64
-	mu    sched.Mutex // guards q and every change of semQueued
+	state sched.Uint64 // a scheduling point under a runtime
+	mu    sched.Mutex  // guards q and every change of semQueued
 	q     waitq
 	shift uint   // value = state >> shift
 	held  uint64 // one holder in state (bsemHeld), 0 for a Semaphore
@@ -51,8 +51,9 @@ func (s *semaphore) init(n int, bounded bool, opts []Option) {
 	} else {
 		s.shift, s.held, s.max = 1, 0, math.MaxInt
 	}
-	s.state.Store(uint64(n) << s.shift)
+	s.state.Store(uint64(n) << s.shift) // before Init: not a scheduling point
 	setup(&s.mu, opts)
+	s.state.Init(&s.mu)
 }
 
 func (s *semaphore) value() int { return int(s.state.Load() >> s.shift) }
@@ -77,16 +78,22 @@ func (s *semaphore) acquireSlow(ctx context.Context) error {
 			}
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			s.mu.Unlock()
-			w.free()
-			return err // G2: would block, not queued
-		}
 		// value is 0; the CAS loses only to a fast-path Release (or a
 		// resumed BoundedSemaphore waiter counting itself), so look again.
 		if st&semQueued != 0 || s.state.CompareAndSwap(st, st|semQueued) {
 			break
 		}
+	}
+	// ctx is looked at after the last operation on the word, with nothing
+	// between the look and the queueing (see Lock.lockOrQueue); backing out
+	// clears semQueued if nobody else is queued.
+	if err := ctx.Err(); err != nil {
+		if s.q.empty() {
+			s.state.And(^semQueued)
+		}
+		s.mu.Unlock()
+		w.free()
+		return err // G2: would block, not queued
 	}
 	s.q.push(w)
 	s.mu.Unlock()
@@ -96,7 +103,8 @@ func (s *semaphore) acquireSlow(ctx context.Context) error {
 		// The permit was handed to us (G11); a bounded one counts its
 		// holders, and a promised permit becomes held only now.
 		if s.held != 0 {
-			s.state.Add(s.held)
+			for old := s.state.Load(); !s.state.CompareAndSwap(old, old+s.held); old = s.state.Load() {
+			}
 		}
 		w.free()
 		return nil

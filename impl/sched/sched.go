@@ -1,6 +1,7 @@
 // Package sched is the scheduling hook layer every primitive in impl is built
-// on: a mutex for the primitive's own state, a one-shot slot a waiter parks on,
-// the wake that grants it, and named yield points.
+// on: a mutex for the primitive's own state, an atomic state word for its
+// lock-free fast paths (Uint64), a one-shot slot a waiter parks on, the wake
+// that grants it, and named yield points.
 //
 // In production (a nil Runtime) each hook is the plain Go thing: a sync.Mutex,
 // a channel closed once (made lazily, only when a waiter actually has to
@@ -110,13 +111,6 @@ func (m *Mutex) Yield(point string) {
 	}
 }
 
-// NewSlot returns a fresh one-shot slot under the same runtime as m.
-func (m *Mutex) NewSlot() *Slot {
-	s := new(Slot)
-	s.Init(m)
-	return s
-}
-
 // Slot states. A slot goes from slotIdle to slotWoken (Wake first: Wait will
 // not block, and no channel is ever made) or to slotParked (Wait first: it
 // made ch and blocks on it) and then slotWoken (Wake closes ch).
@@ -132,6 +126,15 @@ const (
 // In production the channel is made by Wait, outside the primitive's critical
 // section, and only when the waiter really blocks: a slot woken before its
 // waiter reaches Wait costs no channel at all.
+//
+// A Slot's state word is a plain sync/atomic one, not a Uint64: it is no
+// decision point under a Runtime. There Wait goes straight to Runtime.Park
+// without reading it, Wake runs under the owning primitive's Mutex, and
+// Woken is read under that Mutex or by the scheduler between steps, so
+// every access is already ordered by a Lock or by the scheduler's token; a
+// point before each would only add steps. In production the word is the
+// lock-free handshake between Wait and Wake, which the checker does not
+// model (it is below the hook).
 type Slot struct {
 	rt    Runtime
 	state atomic.Uint32 // slotIdle, slotParked, slotWoken

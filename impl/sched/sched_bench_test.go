@@ -3,6 +3,7 @@ package sched_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/syncheck/syncheck/impl/sched"
@@ -59,7 +60,7 @@ func BenchmarkMutex(b *testing.B) {
 
 // BenchmarkSlot: a one-shot wake observed by its waiter, against a channel
 // made, closed and received from. "woken-first" is the sequence of the brief
-// (NewSlot, Wake, Wait); "parked" has the waiter block first, so the slot has
+// (Init, Wake, Wait); "parked" has the waiter block first, so the slot has
 // to make its channel and the waker has to close it.
 func BenchmarkSlot(b *testing.B) {
 	ctx := context.Background()
@@ -68,7 +69,8 @@ func BenchmarkSlot(b *testing.B) {
 	m := schedMu
 	b.Run("woken-first/sched.Slot", func(b *testing.B) {
 		for b.Loop() {
-			s := m.NewSlot()
+			s := new(sched.Slot)
+			s.Init(m)
 			s.Wake()
 			if err := s.Wait(ctx); err != nil {
 				b.Fatal(err)
@@ -84,7 +86,8 @@ func BenchmarkSlot(b *testing.B) {
 	})
 	b.Run("woken-first-cancellable/sched.Slot", func(b *testing.B) {
 		for b.Loop() {
-			s := m.NewSlot()
+			s := new(sched.Slot)
+			s.Init(m)
 			s.Wake()
 			if err := s.Wait(cctx); err != nil {
 				b.Fatal(err)
@@ -115,7 +118,8 @@ func BenchmarkSlot(b *testing.B) {
 			}
 		}()
 		for b.Loop() {
-			s := m.NewSlot()
+			s := new(sched.Slot)
+			s.Init(m)
 			slots <- s
 			s.Wake()
 			<-back
@@ -155,5 +159,68 @@ func BenchmarkYield(b *testing.B) {
 	b.Run("nothing", func(b *testing.B) {
 		for b.Loop() {
 		}
+	})
+}
+
+// BenchmarkUint64: the state word's operations in production against
+// sync/atomic's (the words live on the heap, bound to a Mutex, as inside a
+// primitive).
+var (
+	schedWord = func() *sched.Uint64 { x := new(sched.Uint64); x.Init(schedMu); return x }()
+	syncWord  = new(atomic.Uint64)
+	sinkWord  uint64
+)
+
+func BenchmarkUint64(b *testing.B) {
+	b.Run("load/sched.Uint64", func(b *testing.B) {
+		x, s := schedWord, uint64(0)
+		for b.Loop() {
+			s += x.Load()
+		}
+		sinkWord = s
+	})
+	b.Run("load/atomic.Uint64", func(b *testing.B) {
+		x, s := syncWord, uint64(0)
+		for b.Loop() {
+			s += x.Load()
+		}
+		sinkWord = s
+	})
+	// cas: a lock's fast-path pair, CAS 0 -> 1 and CAS 1 -> 0.
+	b.Run("cas/sched.Uint64", func(b *testing.B) {
+		x := schedWord
+		x.Store(0)
+		for b.Loop() {
+			x.CompareAndSwap(0, 1)
+			x.CompareAndSwap(1, 0)
+		}
+	})
+	b.Run("cas/atomic.Uint64", func(b *testing.B) {
+		x := syncWord
+		x.Store(0)
+		for b.Loop() {
+			x.CompareAndSwap(0, 1)
+			x.CompareAndSwap(1, 0)
+		}
+	})
+	b.Run("contended-cas/sched.Uint64", func(b *testing.B) {
+		x := schedWord
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if x.CompareAndSwap(0, 1) {
+					x.Store(0)
+				}
+			}
+		})
+	})
+	b.Run("contended-cas/atomic.Uint64", func(b *testing.B) {
+		x := syncWord
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if x.CompareAndSwap(0, 1) {
+					x.Store(0)
+				}
+			}
+		})
 	})
 }

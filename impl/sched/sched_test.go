@@ -27,7 +27,8 @@ func TestMain(m *testing.M) {
 
 func TestSlotWokenFirst(t *testing.T) {
 	var m sched.Mutex
-	s := m.NewSlot()
+	s := new(sched.Slot)
+	s.Init(&m)
 	if s.Woken() {
 		t.Fatal("fresh slot is woken")
 	}
@@ -48,7 +49,8 @@ func TestSlotWokenFirst(t *testing.T) {
 func TestSlotParked(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var m sched.Mutex
-		s := m.NewSlot()
+		s := new(sched.Slot)
+		s.Init(&m)
 		data := 0
 		done := make(chan error)
 		go func() {
@@ -73,7 +75,8 @@ func TestSlotParked(t *testing.T) {
 func TestSlotCancelThenWaitAgain(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var m sched.Mutex
-		s := m.NewSlot()
+		s := new(sched.Slot)
+		s.Init(&m)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error)
 		go func() { done <- s.Wait(ctx) }()
@@ -131,7 +134,8 @@ func TestRuntimeHooks(t *testing.T) {
 		t.Fatal("Runtime() does not return the runtime set")
 	}
 	m.Lock()
-	s := m.NewSlot()
+	s := new(sched.Slot)
+	s.Init(&m)
 	m.Unlock()
 	m.Yield("here")
 	// Under a runtime even a woken slot parks: Park is the scheduling point

@@ -52,7 +52,8 @@ func (l *toyLock) Acquire(ctx context.Context) error {
 		l.mu.Unlock()
 		return err
 	}
-	s := l.mu.NewSlot()
+	s := new(sched.Slot)
+	s.Init(&l.mu)
 	l.waiters = append(l.waiters, s)
 	l.mu.Unlock()
 	err := s.Wait(ctx)

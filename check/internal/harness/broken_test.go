@@ -29,7 +29,8 @@ func (l *brokenLock) Acquire(ctx context.Context) error {
 		l.mu.Unlock()
 		return nil
 	}
-	s := l.mu.NewSlot()
+	s := new(sched.Slot)
+	s.Init(&l.mu)
 	l.waiters = append(l.waiters, s)
 	l.mu.Unlock()
 	err := s.Wait(ctx)

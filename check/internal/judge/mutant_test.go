@@ -39,7 +39,8 @@ func (l *simpleLock) Acquire(ctx context.Context) error {
 		return err
 	}
 	for {
-		s := l.mu.NewSlot()
+		s := new(sched.Slot)
+		s.Init(&l.mu)
 		l.waiters = append(l.waiters, s)
 		l.mu.Unlock()
 		err := s.Wait(ctx)

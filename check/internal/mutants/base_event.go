@@ -78,5 +78,6 @@ func (e *event) IsSet() bool {
 func init() {
 	register(model.Event, func() harness.Target { return eventTarget(baseName, func(e *event) prims.EventImpl { return e }) },
 		eventCheckThenPark,
-		eventClearRevokes)
+		eventClearRevokes,
+		eventSetStoreLosesWaiter)
 }

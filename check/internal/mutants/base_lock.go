@@ -147,5 +147,6 @@ func init() {
 	register(model.Lock, func() harness.Target { return lockTarget(baseName, func(l *lock) prims.LockImpl { return l }) },
 		lockCancelGrantStrands,
 		lockBarging,
-		lockTryAcquireInWindow)
+		lockTryAcquireInWindow,
+		lockReleaseStoreClearsQueued)
 }

@@ -139,6 +139,7 @@ func init() {
 		semFrontCancelStrands,
 		semReleaseDoublePermit,
 		semCheckThenQueue,
+		semReleaseLostUpdate,
 	)
 	register(model.BoundedSemaphore, func() harness.Target {
 		return bsemTarget(baseName, func(s *sem) prims.BoundedSemaphoreImpl { return boundedSem{s} })

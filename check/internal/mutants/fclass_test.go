@@ -65,6 +65,11 @@ func newFRun(t *testing.T, target *harness.Target, p model.Params, tasks []fTask
 func (r *fRun) move(m fMove) {
 	r.t.Helper()
 	id := r.ids[m.task]
+	if r.s.Task(id).State == scheduler.Done {
+		// Only on a correct target, whose call has no stop point of the
+		// mutant's (a fast path that ran through): nothing left to run.
+		return
+	}
 	if r.s.Task(id).Kind == scheduler.AtStart {
 		r.s.Step(scheduler.Choice{Task: id}) // to the point before its first call
 	}
@@ -191,6 +196,62 @@ var fCases = map[string]fCase{
 				expect(r.s.Report().Ending, scheduler.AllDone, "verdict"),
 				expect(r.results["W"], []model.Result{{}}, "W's results"),
 				expect(r.query(model.Op{Kind: model.Value}).Int, 0, "value"))
+		},
+	},
+	// H holds the lock and its release loads the word (locked, nobody
+	// queued) and is preempted before its store; W's acquire sets the
+	// queued bit and parks; H stores 0 over it.
+	"lock-release-store-clears-queued": {
+		tasks: []fTask{{"H", []model.Op{opAcquire, opRelease}}, {"W", []model.Op{opAcquire}}},
+		moves: []fMove{{"H", ""}, {"H", "store"}, {"W", ""}, {"H", ""}},
+		buggy: func(r *fRun) error {
+			return firstErr(
+				expect(r.s.Quiescent(), true, "quiescent"),
+				expect(r.parked(), []string{"W"}, "parked"),
+				expect(r.query(model.Op{Kind: model.Locked}).Bool, false, "locked"))
+		},
+		ok: func(r *fRun) error {
+			return firstErr(
+				expect(r.s.Report().Ending, scheduler.AllDone, "verdict"),
+				expect(r.results["W"], []model.Result{{}}, "W's results"))
+		},
+	},
+	// R's release loads the word (no permit, nobody queued) and is
+	// preempted before its store; W's acquire sets the queued bit and
+	// parks; R stores one permit and no queued bit.
+	"sem-release-lost-update": {
+		params: model.Params{"value": 0},
+		tasks:  []fTask{{"R", []model.Op{opRelease}}, {"W", []model.Op{opAcquire}}},
+		moves:  []fMove{{"R", "store"}, {"W", ""}, {"R", ""}},
+		buggy: func(r *fRun) error {
+			return firstErr(
+				expect(r.s.Quiescent(), true, "quiescent"),
+				expect(r.parked(), []string{"W"}, "parked"),
+				expect(r.query(model.Op{Kind: model.Value}).Int, 1, "value"))
+		},
+		ok: func(r *fRun) error {
+			return firstErr(
+				expect(r.s.Report().Ending, scheduler.AllDone, "verdict"),
+				expect(r.results["W"], []model.Result{{}}, "W's results"),
+				expect(r.query(model.Op{Kind: model.Value}).Int, 0, "value"))
+		},
+	},
+	// S's set loads the word (clear, nobody queued) and is preempted
+	// before its store; W's wait sets the queued bit and parks; S stores
+	// "set" over it, waking nobody.
+	"event-set-store-loses-waiter": {
+		tasks: []fTask{{"S", []model.Op{opSet}}, {"W", []model.Op{opWait}}},
+		moves: []fMove{{"S", "store"}, {"W", ""}, {"S", ""}},
+		buggy: func(r *fRun) error {
+			return firstErr(
+				expect(r.s.Quiescent(), true, "quiescent"),
+				expect(r.parked(), []string{"W"}, "parked"),
+				expect(r.query(model.Op{Kind: model.IsSet}).Bool, true, "isset"))
+		},
+		ok: func(r *fRun) error {
+			return firstErr(
+				expect(r.s.Report().Ending, scheduler.AllDone, "verdict"),
+				expect(r.results["W"], []model.Result{{}}, "W's results"))
 		},
 	},
 	// W's wait counts itself, releases the lock and is preempted before it

@@ -73,7 +73,8 @@ func (s *WeightedPort) Acquire(ctx context.Context, n int64) error {
 	if n > s.size {
 		// Don't make other Acquire calls block on one that's doomed to
 		// fail: park on a slot nobody wakes, until ctx is done.
-		slot := s.mu.NewSlot()
+		slot := new(sched.Slot)
+		slot.Init(&s.mu)
 		s.mu.Unlock()
 		return slot.Wait(ctx)
 	}

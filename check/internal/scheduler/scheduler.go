@@ -1,5 +1,6 @@
 // Package scheduler is syncheck's controlled scheduler: a sched.Runtime under
-// which every hook of impl/sched (Lock, Park, Yield) is a scheduling point and
+// which every hook of impl/sched (Lock, Park, Yield, and through Yield each
+// operation of a sched.Uint64 state word) is a scheduling point and
 // exactly one task runs at a time, so that the driver decides every
 // interleaving, including the wake window (a waiter that was granted but has
 // not resumed yet, while other tasks run and its context is cancelled).
@@ -14,7 +15,8 @@
 // step happens-before the next and the race detector's view stays exact.
 //
 // A task stands at a point: "start" before it first runs, "lock" in Lock,
-// "park" in Park, the point's own name in Yield; and ends "done" or
+// "park" in Park, the point's own name in Yield ("load", "store", "cas",
+// "add", "and" before a state word's operation); and ends "done" or
 // "panic". What the driver can choose (Enabled) follows from the point:
 //
 //   - start, yield: always enabled;

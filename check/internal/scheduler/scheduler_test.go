@@ -550,7 +550,8 @@ func TestDriverMisuse(t *testing.T) {
 	s := New()
 	defer s.Close()
 	c := newCounter(s)
-	slot := c.mu.NewSlot()
+	slot := new(sched.Slot)
+	slot.Init(&c.mu)
 	if msg := panicMessage(func() { _ = slot.Wait(context.Background()) }); !strings.Contains(msg, "Park called outside a task") {
 		t.Fatalf("Park from the driver: %q", msg)
 	}

@@ -38,7 +38,8 @@ func (e *event) Wait(ctx context.Context) error {
 		e.mu.Unlock()
 		e.mu.Lock() // BUG: the flag may have been set meanwhile
 	}
-	s := e.mu.NewSlot()
+	s := new(sched.Slot)
+	s.Init(&e.mu)
 	e.waiters = append(e.waiters, s)
 	e.mu.Unlock()
 	err := s.Wait(ctx)
