@@ -50,6 +50,7 @@ import (
 	"github.com/syncheck/syncheck/check/internal/report"
 	"github.com/syncheck/syncheck/check/internal/scheduler"
 	"github.com/syncheck/syncheck/model"
+	"github.com/syncheck/syncheck/model/scenario"
 )
 
 // Options configure Verify, Run and Property. Zero fields take the
@@ -117,6 +118,13 @@ type Options struct {
 	// reproduction rate (Result.Reproduced of Result.Attempts). Strategy,
 	// SaveDir and HTML are controlled mode's.
 	Mode string
+	// Scenario, in stress mode, is the one program every run makes
+	// instead of generated ones: the scenario's tasks and their calls,
+	// with a cancel for each cancel step that lands on a call in flight;
+	// its steps' order is not followed (real scheduling decides), so the
+	// runs differ in their timing only. It must be about the target's
+	// primitive. (Controlled mode follows a scenario's steps: Spec.)
+	Scenario *scenario.Scenario
 }
 
 // The modes of Options.Mode.
@@ -207,6 +215,9 @@ func Run(target Target, o Options) (Result, error) {
 	cfg, budget, err := o.config(target.Primitive())
 	if err != nil {
 		return Result{}, err
+	}
+	if o.Scenario != nil && o.Mode != modeStress {
+		return Result{}, errors.New("check: Options.Scenario is for stress mode (Mode \"stress\"); Spec follows a scenario's steps under the controlled scheduler")
 	}
 	if o.Mode == modeStress {
 		return runStress(target, o, cfg, budget)

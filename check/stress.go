@@ -22,6 +22,20 @@ func runStress(target Target, o Options, cfg explore.Config, budget explore.Budg
 		Budget:       budget,
 		MinimizeTime: cfg.ShrinkTime,
 	}
+	if sc := o.Scenario; sc != nil {
+		if sc.Primitive != target.Primitive() {
+			return Result{}, fmt.Errorf("check: the scenario is about %s, the target is a %s", sc.Primitive, target.Primitive())
+		}
+		prog := explore.ProgramOf(sc)
+		for _, t := range prog.Tasks {
+			for _, op := range t.Ops {
+				if !target.h.Supports(op.Kind) {
+					return Result{}, fmt.Errorf("check: the scenario calls %s, which %s does not implement", op.Kind, target.Name())
+				}
+			}
+		}
+		s.Program = &prog
+	}
 	if o.Progress != nil {
 		last := time.Now()
 		s.Progress = func(programs, runs int) {

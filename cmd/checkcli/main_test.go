@@ -320,3 +320,15 @@ func TestVerifyStressMode(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecStress: spec --mode stress runs each go-dialect scenario's
+// program on real goroutines and skips the others; a bad mode is bad input.
+func TestSpecStress(t *testing.T) {
+	code, out, _ := runCLI(t, "spec", "--mode", "stress", "--runs", "100", "--seed", "1", "../../specs/event")
+	if code != 0 || !strings.Contains(out, "stress runs; impl)") || !strings.Contains(out, "skipped (not the go dialect)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "spec", "--mode", "sideways", "../../specs/event"); code != 2 || !strings.Contains(errOut, "unknown mode") {
+		t.Errorf("a bad mode: exit %d, %s", code, errOut)
+	}
+}

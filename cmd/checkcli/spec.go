@@ -18,11 +18,28 @@ func runSpec(args []string, stdout, stderr io.Writer) error {
 Runs scenario files (*.scn; directories are searched recursively) against the
 reference model of their dialect and, for the go dialect, against the
 implementation under the controlled scheduler, following each scenario's
-schedule. Prints one line per scenario and a summary.`, stdout)
+schedule. Prints one line per scenario and a summary.
+
+With --mode stress, each go-dialect scenario's program (its tasks, their
+calls, and its cancels) runs --runs times on real goroutines against the
+built-in implementation, in whatever order real scheduling gives (the
+steps' order is not followed), each run judged against the model; the
+other scenarios are skipped.`, stdout)
 	verbose := fs.Bool("v", false, "print every step: what the model allows and what the implementation did")
 	modelOnly := fs.Bool("model-only", false, "run against the model only")
+	mode := fs.String("mode", "controlled", "controlled (follow each scenario's steps) or stress (run each scenario's program on real goroutines)")
+	runs := fs.Int("runs", 1000, "stress mode: runs of each scenario's program")
+	seed := fs.Uint64("seed", 0, "stress mode: base seed (0: pick one)")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	switch {
+	case *mode != "controlled" && *mode != "stress":
+		return usagef("unknown mode %q (want controlled or stress)", *mode)
+	case *runs < 1:
+		return usagef("--runs %d: want at least 1", *runs)
+	case *mode == "stress" && (*modelOnly || *verbose):
+		return usagef("--model-only and -v are for controlled mode")
 	}
 	if fs.NArg() == 0 {
 		return usagef("no scenario files given")
@@ -34,6 +51,9 @@ schedule. Prints one line per scenario and a summary.`, stdout)
 	scs, err := parseAll(files)
 	if err != nil {
 		return err
+	}
+	if *mode == "stress" {
+		return specStress(scs, *runs, *seed, stdout)
 	}
 	passed, failed, malformed := 0, 0, 0
 	for _, sc := range scs {
@@ -64,6 +84,40 @@ schedule. Prints one line per scenario and a summary.`, stdout)
 	if malformed > 0 {
 		return usagef("%d of the failing scenarios are malformed (a step past the end of a task's calls, or a point a call never reaches)", malformed)
 	}
+	if failed > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+// specStress runs each go-dialect scenario's program runs times in stress
+// mode against the built-in implementation.
+func specStress(scs []*scenario.Scenario, runs int, seed uint64, stdout io.Writer) error {
+	passed, failed, skipped := 0, 0, 0
+	for _, sc := range scs {
+		if sc.Dialect != model.Go {
+			skipped++
+			continue
+		}
+		target, err := check.Builtin(sc.Primitive)
+		if err != nil {
+			return err
+		}
+		r, err := check.Run(target, check.Options{Mode: "stress", Scenario: sc, Runs: runs, Seed: seed})
+		switch {
+		case err != nil && !r.Failed:
+			failed++
+			fmt.Fprintf(stdout, "FAIL %s: no verdict: %v\n", sc.File, err)
+		case r.Failed:
+			failed++
+			fmt.Fprintf(stdout, "FAIL %s (%s, stress): %s: %s\n", sc.File, r.Target, r.Property, r.Message)
+			fmt.Fprint(stdout, r.Report)
+		default:
+			passed++
+			fmt.Fprintf(stdout, "ok   %s (%d stress runs; %s)\n", sc.File, r.Executions, r.Target)
+		}
+	}
+	fmt.Fprintf(stdout, "spec --mode stress: %d passed, %d failed, %d skipped (not the go dialect)\n", passed, failed, skipped)
 	if failed > 0 {
 		return errFailed
 	}

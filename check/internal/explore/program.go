@@ -410,3 +410,29 @@ func taskName(i int) string {
 	}
 	return fmt.Sprintf("T%d", i+1)
 }
+
+// ProgramOf is scenario sc's program: its tasks and their calls, and a
+// cancel for each cancel step that lands on a call in flight (the call a
+// task started and did not see return: its last step expected blocks, or
+// stopped inside it, or a cancel already landed on it). The steps' order
+// is not kept: a program's schedule is the explorer's to choose.
+func ProgramOf(sc *scenario.Scenario) Program {
+	p := Clone(&Program{Primitive: sc.Primitive, Params: sc.Params, Tasks: sc.Tasks})
+	started := make([]int, len(sc.Tasks))
+	inFlight := make([]bool, len(sc.Tasks))
+	for _, st := range sc.Steps {
+		t := st.Task
+		switch {
+		case st.Kind == scenario.Cancel:
+			if inFlight[t] && !slices.Contains(p.Cancels, Cancel{Task: t, Call: started[t] - 1}) {
+				p.Cancels = append(p.Cancels, Cancel{Task: t, Call: started[t] - 1})
+			}
+		default:
+			if !inFlight[t] {
+				started[t]++
+			}
+			inFlight[t] = st.Point != "" || (len(st.Expect) == 1 && st.Expect[0].Kind == scenario.ExpectBlocks)
+		}
+	}
+	return p
+}

@@ -342,11 +342,45 @@ type snapshot struct {
 }
 
 func (r *runner) snapshot() snapshot {
+	// The tasks' logs are read one after the other, while the tasks may
+	// go on: a task read early could miss an event that caused one in a
+	// log read later (a put missing, the get of its item there). So read
+	// them all again: if no log grew in between, at the moment between the
+	// two passes every log was exactly as read, a consistent cut. Tasks
+	// that are still moving get a few tries, then the cut is taken as it
+	// is (the run is judged again later anyway, while anything moves).
+	var s snapshot
+	for try := 0; ; try++ {
+		var lens []int
+		s, lens = r.read()
+		if try == 100 || slices.Equal(lens, r.lens()) {
+			return s
+		}
+		runtime.Gosched()
+	}
+}
+
+// lens is each task's log length now.
+func (r *runner) lens() []int {
+	n := make([]int, len(r.tasks))
+	for i, t := range r.tasks {
+		t.mu.Lock()
+		n[i] = len(t.log)
+		t.mu.Unlock()
+	}
+	return n
+}
+
+// read reads every task's log and state, one task after the other, and
+// the lengths of the logs it read.
+func (r *runner) read() (snapshot, []int) {
 	var s snapshot
 	var all []stamped
 	var who []int
+	lens := make([]int, len(r.tasks))
 	for i, t := range r.tasks {
 		t.mu.Lock()
+		lens[i] = len(t.log)
 		all = append(all, t.log...)
 		for range t.log {
 			who = append(who, i)
@@ -380,7 +414,7 @@ func (r *runner) snapshot() snapshot {
 	for k, i := range idx {
 		s.history[k], s.at[k] = all[i].ev, all[i].at
 	}
-	return s
+	return s, lens
 }
 
 func rank(k history.Kind) int {

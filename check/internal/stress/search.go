@@ -21,6 +21,10 @@ type Search struct {
 	Config
 	Gen  explore.GenConfig
 	Seed uint64
+	// Program, when set, is run every time instead of generated programs
+	// (a scenario's, explore.ProgramOf): the runs differ in their timing,
+	// cancel delays and yields only.
+	Program *explore.Program
 	// Budget bounds the search (not the minimization); zero: 1,000 runs.
 	Budget explore.Budget
 	// Attempts is how many times a smaller candidate program is run before
@@ -100,8 +104,13 @@ func Run(target harness.Target, s Search) Result {
 			break
 		}
 		seed := explore.ProgramSeed(s.Seed, i)
-		prog := gen(scheduler.NewPCG(seed))
-		if explore.WaitForRacy(&prog) {
+		var prog explore.Program
+		if s.Program != nil {
+			prog = explore.Clone(s.Program)
+		} else {
+			prog = gen(scheduler.NewPCG(seed))
+		}
+		if s.Program == nil && explore.WaitForRacy(&prog) {
 			continue
 		}
 		ex, f := Execute(target, &prog, seed, s.Config)
