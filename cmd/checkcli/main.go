@@ -55,6 +55,7 @@ func commands() []command {
 		{"model", "print what the reference model says happens at each step of a scenario", runModel},
 		{"replay", "re-run saved counterexamples and say whether each still fails", runReplay},
 		{"mutants", "run the checker against buggy variants and print the score table", runMutants},
+		{"version", "print checkcli's version and the Go version it was built with", runVersion},
 	}
 }
 

@@ -332,3 +332,14 @@ func TestSpecStress(t *testing.T) {
 		t.Errorf("a bad mode: exit %d, %s", code, errOut)
 	}
 }
+
+// TestVersion: checkcli version names itself and the Go version.
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "checkcli ") || !strings.Contains(out, "go1.") {
+		t.Errorf("exit %d: %q", code, out)
+	}
+	if code, _, _ := runCLI(t, "version", "extra"); code != 2 {
+		t.Errorf("an argument: exit %d, want 2", code)
+	}
+}
