@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/syncheck/syncheck/check"
@@ -191,6 +193,25 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 		return usagef("unknown mode %q (want controlled or stress)", *mode)
 	}
 
+	replay := func(seed uint64) string {
+		r := fmt.Sprintf("go run ./cmd/checkcli verify %s", p)
+		if *implName != "impl" {
+			r += " --impl " + *implName
+		}
+		r += " " + v.args(seed)
+		if o.Mode == "stress" {
+			r = strings.Replace(r, " --strategy "+v.strategy, "", 1) + " --mode stress"
+		}
+		return r
+	}
+	// Ctrl-C: the search cannot be resumed, but it can be run again, so
+	// say with what seed, after how much, then exit 130 as a shell does.
+	var done atomic.Int64
+	stopInterrupt := onInterrupt(func() {
+		fmt.Fprintf(stderr, "\ncheckcli verify: interrupted after about %d executions (seed %d)\n  rerun: %s\n", done.Load(), o.Seed, replay(o.Seed))
+	})
+	defer stopInterrupt()
+
 	specsRun := 0
 	if !*noSpecs && *implName == "impl" {
 		if specsRun, err = runSpecsOf(p, target, stdout); err != nil {
@@ -198,7 +219,16 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 		}
 	}
 
-	o.Progress = progress(stdout, !*asJSON)
+	// The seed up front, on stderr: a search cut short (Ctrl-C, a CI
+	// timeout) can still be run again.
+	fmt.Fprintf(stderr, "checkcli verify: searching %s with seed %d (Ctrl-C stops it and prints the command that runs it again)\n", p, o.Seed)
+	show := progress(stdout, !*asJSON)
+	o.Progress = func(programs, executions int) {
+		if executions >= 0 {
+			done.Store(int64(executions))
+		}
+		show(programs, executions)
+	}
 	res, err := check.Run(target, o)
 	o.Progress(-1, -1)
 	if errors.Is(err, check.ErrTooFewExecutions) {
@@ -211,14 +241,7 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "checkcli verify: %v\n", err)
 	}
-	res.Replay = fmt.Sprintf("go run ./cmd/checkcli verify %s", p)
-	if *implName != "impl" {
-		res.Replay += " --impl " + *implName
-	}
-	res.Replay += " " + v.args(res.Seed)
-	if o.Mode == "stress" {
-		res.Replay = strings.Replace(res.Replay, " --strategy "+v.strategy, "", 1) + " --mode stress"
-	}
+	res.Replay = replay(res.Seed)
 	if *asJSON {
 		b, err := json.MarshalIndent(verifyJSON{Primitive: string(p), Specs: specsRun, Result: res}, "", "  ")
 		if err != nil {
@@ -366,4 +389,21 @@ func primitiveNames() string {
 		s[i] = string(p)
 	}
 	return strings.Join(s, ", ")
+}
+
+// onInterrupt calls report and exits with status 130 when the process gets
+// an interrupt (Ctrl-C); the returned function stops listening.
+func onInterrupt(report func()) (stop func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		if _, ok := <-sig; ok {
+			report()
+			os.Exit(130)
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(sig)
+	}
 }
