@@ -93,17 +93,28 @@ func (q *queue) offer(x int) bool {
 func (q *queue) Put(ctx context.Context, x int) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	w, err := q.putOrQueue(ctx, x)
+	if w == nil {
+		return err
+	}
+	return q.putResumed(w, park(&q.mu, ctx, w.waiter))
+}
+
+// putOrQueue, with mu held, puts x at once (nil, nil), fails (nil, err:
+// shut down, or a done ctx when it would block, G2), or queues the caller
+// as a putter (w, nil), to park.
+func (q *queue) putOrQueue(ctx context.Context, x int) (*qwaiter, error) {
 	switch {
 	case q.shut:
-		return impl.ErrQueueShutDown
+		return nil, impl.ErrQueueShutDown
 	case q.offer(x):
-		return nil
+		return nil, nil
 	case ctx.Err() != nil:
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	w := &qwaiter{waiter: newWaiter(&q.mu), item: x}
 	q.putters = append(q.putters, w)
-	return q.putResumed(w, park(&q.mu, ctx, w.waiter))
+	return w, nil
 }
 
 // putResumed, with mu held, ends the blocked Put of w, which observed err.
@@ -133,17 +144,28 @@ func (q *queue) PutNowait(x int) error {
 func (q *queue) Get(ctx context.Context) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	x, w, err := q.getOrQueue(ctx)
+	if w == nil {
+		return x, err
+	}
+	return q.getResumed(w, park(&q.mu, ctx, w.waiter))
+}
+
+// getOrQueue, with mu held, takes an item at once (x, nil, nil), fails
+// (0, nil, err: shut down and empty, or a done ctx when it would block,
+// G2), or queues the caller as a getter (0, w, nil), to park.
+func (q *queue) getOrQueue(ctx context.Context) (int, *qwaiter, error) {
 	switch {
 	case len(q.items) > 0:
-		return q.take(), nil
+		return q.take(), nil, nil
 	case q.shut:
-		return 0, impl.ErrQueueShutDown
+		return 0, nil, impl.ErrQueueShutDown
 	case ctx.Err() != nil:
-		return 0, ctx.Err()
+		return 0, nil, ctx.Err()
 	}
 	w := &qwaiter{waiter: newWaiter(&q.mu)}
 	q.getters = append(q.getters, w)
-	return q.getResumed(w, park(&q.mu, ctx, w.waiter))
+	return 0, w, nil
 }
 
 // getResumed, with mu held, ends the blocked Get of w, which observed err.

@@ -21,7 +21,6 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -30,17 +29,11 @@ type queueGetCancelDropsItemImpl struct{ *queue }
 func (q queueGetCancelDropsItemImpl) Get(ctx context.Context) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	switch {
-	case len(q.items) > 0:
-		return q.take(), nil
-	case q.shut:
-		return 0, impl.ErrQueueShutDown
-	case ctx.Err() != nil:
-		return 0, ctx.Err()
+	x, w, err := q.getOrQueue(ctx)
+	if w == nil {
+		return x, err
 	}
-	w := &qwaiter{waiter: newWaiter(&q.mu)}
-	q.getters = append(q.getters, w)
-	err := park(&q.mu, ctx, w.waiter)
+	err = park(&q.mu, ctx, w.waiter)
 	if err != nil && w.woken() && !w.shut {
 		// BUG: the item handed to us is dropped with the cancel. The
 		// correct code returns it (G15): q.getResumed(w, err).

@@ -23,7 +23,6 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -32,17 +31,11 @@ type queuePendingCancelDropsItemImpl struct{ *queue }
 func (q queuePendingCancelDropsItemImpl) Get(ctx context.Context) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	switch {
-	case len(q.items) > 0:
-		return q.take(), nil
-	case q.shut:
-		return 0, impl.ErrQueueShutDown
-	case ctx.Err() != nil:
-		return 0, ctx.Err()
+	x, w, err := q.getOrQueue(ctx)
+	if w == nil {
+		return x, err
 	}
-	w := &qwaiter{waiter: newWaiter(&q.mu)}
-	q.getters = append(q.getters, w)
-	err := park(&q.mu, ctx, w.waiter)
+	err = park(&q.mu, ctx, w.waiter)
 	if err == nil && ctx.Err() != nil && !w.shut {
 		// BUG: woken with an item, but the pending cancel is raised first
 		// and the item dropped. The correct code returns it (G15).

@@ -22,7 +22,6 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -31,17 +30,11 @@ type queuePutCancelReportsFailureImpl struct{ *queue }
 func (q queuePutCancelReportsFailureImpl) Put(ctx context.Context, x int) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	switch {
-	case q.shut:
-		return impl.ErrQueueShutDown
-	case q.offer(x):
-		return nil
-	case ctx.Err() != nil:
-		return ctx.Err()
+	w, err := q.putOrQueue(ctx, x)
+	if w == nil {
+		return err
 	}
-	w := &qwaiter{waiter: newWaiter(&q.mu), item: x}
-	q.putters = append(q.putters, w)
-	err := park(&q.mu, ctx, w.waiter)
+	err = park(&q.mu, ctx, w.waiter)
 	if err != nil && !w.shut {
 		// BUG: the cancel is reported even when the item was admitted.
 		// The correct code returns nil then: q.putResumed(w, err).

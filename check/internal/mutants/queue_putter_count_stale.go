@@ -27,7 +27,6 @@ package mutants
 import (
 	"context"
 
-	"github.com/syncheck/syncheck/impl"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -39,18 +38,12 @@ type queuePutterCountStaleImpl struct {
 func (q queuePutterCountStaleImpl) Put(ctx context.Context, x int) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	switch {
-	case q.shut:
-		return impl.ErrQueueShutDown
-	case q.offer(x):
-		return nil
-	case ctx.Err() != nil:
-		return ctx.Err()
+	w, err := q.putOrQueue(ctx, x)
+	if w == nil {
+		return err
 	}
-	w := &qwaiter{waiter: newWaiter(&q.mu), item: x}
-	q.putters = append(q.putters, w)
 	*q.blocked++
-	err := park(&q.mu, ctx, w.waiter)
+	err = park(&q.mu, ctx, w.waiter)
 	// BUG: counted off again, though the get that admitted it did so
 	// already. The correct bookkeeping is the list itself.
 	*q.blocked--

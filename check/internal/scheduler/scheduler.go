@@ -386,7 +386,7 @@ func (s *Scheduler) watch() {
 		return // handing back: not stuck after all
 	}
 	t := s.tasks[id]
-	stack := s.taskStack(t)
+	stack := s.taskStack()
 	if s.closed {
 		s.poisonWith(misusef("task %s did not hand back within %v of being unwound (Close): a goroutine that is not the task's (did the primitive start its own goroutine?) took the task's turn at a hook, or the task blocked outside the hooks; the task's goroutine:\n%s", t.name, s.timeout, stack))
 		return
@@ -397,13 +397,13 @@ func (s *Scheduler) watch() {
 		t.name, t.point, s.timeout)})
 }
 
-// taskStack returns the stack of t's goroutine, the one running ("" if it
+// taskStack returns the stack of the running task's goroutine ("" if it
 // cannot be found): in a dump of every goroutine's stack, the record of a
 // task goroutine this scheduler's driver started (created by Step in the
 // driver's goroutine) that is not parked in a hook. Reading goroutine IDs up
 // front instead would cost every task a microsecond; this costs only a
 // stuck run.
-func (s *Scheduler) taskStack(t *task) string {
+func (s *Scheduler) taskStack() string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	creator := "scheduler.(*Scheduler).Step in goroutine " + strconv.FormatInt(s.driverG, 10) + "\n"
