@@ -38,6 +38,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -125,6 +126,24 @@ type Options struct {
 	// runs differ in their timing only. It must be about the target's
 	// primitive. (Controlled mode follows a scenario's steps: Spec.)
 	Scenario *scenario.Scenario
+	// Parallel is the number of programs explored at the same time, on
+	// as many goroutines (default GOMAXPROCS). The result does not depend
+	// on it: programs explored ahead are counted in program order, as one
+	// worker would count them, and the first failure in that order is
+	// the one shrunk. Controlled mode's.
+	Parallel int
+	// Shard, "K/N", makes the run shard K of a search split N ways
+	// (1 <= K <= N), to spread one search over N processes or machines
+	// with the same options and seed: shard K explores the search's
+	// programs numbered K, K+N, K+2N, ... (from 1) and judges its share
+	// of Runs, as many executions as it has programs among the first
+	// Runs. Together the shards judge exactly Runs executions; with a
+	// strategy that judges one execution per program (all but
+	// exhaustive) they explore exactly the programs of the whole search,
+	// and of their counterexamples the one with the lowest FoundProgram
+	// is the whole search's (checkcli merge combines their JSON results).
+	// Controlled mode's.
+	Shard string
 }
 
 // The modes of Options.Mode.
@@ -171,8 +190,11 @@ type Result struct {
 	WindowCancels int `json:"wake_window_cancels"`
 	// Elapsed is the search's time (up to the first failure).
 	Elapsed time.Duration `json:"elapsed_ns"`
-	// FoundAfter is the number of executions up to the first failure.
-	FoundAfter int `json:"found_after,omitempty"`
+	// FoundAfter is the number of executions up to the first failure;
+	// FoundProgram the failing program's number in the search (from 1; of
+	// a sharded search's shards, the lowest is the whole search's).
+	FoundAfter   int `json:"found_after,omitempty"`
+	FoundProgram int `json:"found_program,omitempty"`
 	// Size is the shrunk counterexample's, Counterexample the shrunk
 	// counterexample in the scenario language (model/scenario), Report the
 	// report a person reads: the failed property, a table of the calls per
@@ -191,6 +213,8 @@ type Result struct {
 	Mode       string `json:"mode"`
 	Reproduced int    `json:"reproduced,omitempty"`
 	Attempts   int    `json:"attempts,omitempty"`
+	// Shard is Options.Shard, "K/N", for one shard of a search.
+	Shard string `json:"shard,omitempty"`
 }
 
 // minExecutions is the fewest judged executions a search must reach for a
@@ -235,7 +259,10 @@ func Run(target Target, o Options) (Result, error) {
 	r := Result{
 		Target: target.Name(), Failed: res.Failed(), Seed: res.Seed, Strategy: res.Strategy, Dialect: cfg.Dialect, Mode: modeControlled,
 		Programs: res.Programs, Executions: res.Schedules, Inconclusive: res.Inconclusive,
-		WindowCancels: res.WindowCancels, Elapsed: res.Elapsed, FoundAfter: res.FoundAfter,
+		WindowCancels: res.WindowCancels, Elapsed: res.Elapsed, FoundAfter: res.FoundAfter, Shard: o.Shard,
+	}
+	if r.Failed {
+		r.FoundProgram = int(res.FoundProgram) + 1
 	}
 	if leaks > 0 && !r.Failed {
 		r.Failed, r.Property = true, "goroutine-leak"
@@ -246,7 +273,7 @@ func Run(target Target, o Options) (Result, error) {
 	if !r.Failed {
 		need := minExecutions
 		if budget.Executions > 0 {
-			need = min(need, budget.Executions)
+			need = min(need, cfg.Shard.Share(budget.Executions))
 		}
 		if r.Executions < need {
 			return r, fmt.Errorf("%w: %d judged in %v, a verdict needs at least %d (raise Time or Runs)",
@@ -400,7 +427,35 @@ func (o Options) config(p model.Primitive) (explore.Config, explore.Budget, erro
 		ShrinkTime: o.ShrinkTime,
 		Stats:      new(explore.Stats),
 	}
+	if o.Parallel < 0 {
+		return explore.Config{}, explore.Budget{}, fmt.Errorf("Parallel %d: want 0 (GOMAXPROCS) or more", o.Parallel)
+	}
+	cfg.Workers = o.Parallel
+	if cfg.Workers == 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Shard != "" {
+		if cfg.Shard, err = parseShard(o.Shard); err != nil {
+			return explore.Config{}, explore.Budget{}, err
+		}
+		if o.Mode == modeStress {
+			return explore.Config{}, explore.Budget{}, errors.New("Shard is controlled mode's (a stress run is not a pure function of its seed)")
+		}
+	}
 	return cfg, explore.Budget{Executions: o.Runs, Time: o.Time}, nil
+}
+
+// parseShard parses Options.Shard.
+func parseShard(s string) (explore.Shard, error) {
+	k, n, ok := strings.Cut(s, "/")
+	var sh explore.Shard
+	var err1, err2 error
+	sh.K, err1 = strconv.Atoi(k)
+	sh.N, err2 = strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || sh.N < 1 || sh.K < 1 || sh.K > sh.N || sh.N > 1_000_000 {
+		return explore.Shard{}, fmt.Errorf("Shard %q: want K/N with 1 <= K <= N (shard K of N), e.g. 2/8", s)
+	}
+	return sh, nil
 }
 
 // strategy parses Options.Strategy.

@@ -54,6 +54,7 @@ func commands() []command {
 		{"spec", "run scenario files against the model and the implementation", runSpec},
 		{"model", "print what the reference model says happens at each step of a scenario", runModel},
 		{"replay", "re-run saved counterexamples and say whether each still fails", runReplay},
+		{"merge", "combine the --json results of a search's shards (verify --shard K/N)", runMerge},
 		{"mutants", "run the checker against buggy variants and print the score table", runMutants},
 		{"version", "print checkcli's version and the Go version it was built with", runVersion},
 	}

@@ -29,6 +29,8 @@ type verifyFlags struct {
 	dialect             string
 	shrink              time.Duration
 	stepTimeout         time.Duration
+	parallel            int
+	shard               string
 }
 
 func (v *verifyFlags) register(fs *flagSet, runs int, budget time.Duration) {
@@ -43,6 +45,8 @@ func (v *verifyFlags) register(fs *flagSet, runs int, budget time.Duration) {
 	fs.IntVar(&v.preemptions, "preemptions", 2, "exhaustive: explore every schedule with at most this many preemptions (0 to 10)")
 	fs.StringVar(&v.dialect, "dialect", string(model.Go), "judge against this dialect's model ("+dialectNames()+")")
 	fs.DurationVar(&v.shrink, "shrinktime", 10*time.Second, "bound on shrinking a counterexample (0: do not shrink)")
+	fs.IntVar(&v.parallel, "parallel", 0, "explore this many programs at the same time (0: GOMAXPROCS); the result does not depend on it")
+	fs.StringVar(&v.shard, "shard", "", "run shard K/N of the search (1 <= K <= N): the programs numbered K, K+N, ... and their share of --runs, for N jobs with the same flags and seed; 'checkcli merge' combines their --json results")
 	fs.DurationVar(&v.stepTimeout, "step-timeout", time.Second, "report a task that runs this long between two scheduling points as blocked outside impl/sched (a sync.Mutex, a channel, a sleep) instead of waiting for it (0: wait forever)")
 }
 
@@ -73,6 +77,8 @@ func (v *verifyFlags) options() (check.Options, error) {
 		return check.Options{}, usagef("--depth %d: want 1 to 10", v.depth)
 	case v.preemptions < 0 || v.preemptions > 10:
 		return check.Options{}, usagef("--preemptions %d: want 0 to 10", v.preemptions)
+	case v.parallel < 0:
+		return check.Options{}, usagef("--parallel %d: want 0 (GOMAXPROCS) or more", v.parallel)
 	case v.runs < 0 || v.budget < 0 || v.shrink < 0 || v.stepTimeout < 0:
 		return check.Options{}, usagef("--runs, --time, --shrinktime and --step-timeout must not be negative")
 	case v.runs == 0 && v.budget == 0:
@@ -94,6 +100,7 @@ func (v *verifyFlags) options() (check.Options, error) {
 		Seed: v.seed, Runs: v.runs, Time: v.budget,
 		Tasks: v.tasks, Ops: v.ops, Cancels: cancels,
 		Strategy: st, Dialect: d, ShrinkTime: shrink, StepTimeout: stepTimeout,
+		Parallel: v.parallel, Shard: v.shard,
 	}, nil
 }
 
@@ -120,6 +127,9 @@ func (v *verifyFlags) args(seed uint64) string {
 	}
 	if v.strategy == "exhaustive" && v.preemptions != 2 {
 		s += fmt.Sprintf(" --preemptions %d", v.preemptions)
+	}
+	if v.shard != "" {
+		s += " --shard " + v.shard
 	}
 	return s
 }

@@ -59,6 +59,11 @@ type Config struct {
 	// ShrinkTime bounds Run's shrinking: about half of it for rapid's,
 	// the rest for the structural passes (default 10s; negative: none).
 	ShrinkTime time.Duration
+	// Workers is the number of programs Run explores at the same time
+	// (0 or 1: one); the result does not depend on it (see Run).
+	Workers int
+	// Shard, when N > 1, makes Run one shard of a search split N ways.
+	Shard Shard
 }
 
 const defaultMaxSteps = 10_000
@@ -268,9 +273,13 @@ type propRunner struct {
 	// smaller ones only); the others are passed over.
 	accept func(ex *Execution, f *Failure) bool
 	out    *outcome
+	runs   int // Execute calls so far
 }
 
-func (r *propRunner) Execute(ch Chooser) *Execution { return r.r.execute(r.prog, ch) }
+func (r *propRunner) Execute(ch Chooser) *Execution {
+	r.runs++
+	return r.r.execute(r.prog, ch)
+}
 
 func (r *propRunner) Judge(ex *Execution) bool {
 	st := r.p.cfg.Stats
@@ -286,7 +295,7 @@ func (r *propRunner) Judge(ex *Execution) bool {
 		}
 	}
 	if r.p.rec != nil {
-		r.p.rec.judged(ex, inc)
+		r.p.rec.judged(ex, inc, r.runs)
 	}
 	if f != nil && (r.accept == nil || r.accept(ex, f)) {
 		r.out.fail, r.out.ex = f, ex

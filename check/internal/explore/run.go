@@ -110,6 +110,11 @@ type Result struct {
 	FoundAfter int
 	FoundIn    time.Duration
 	FoundSeed  uint64
+	// FoundProgram is the failing program's number in the whole search
+	// (from 0; the i'th program's seed is ProgramSeed(Seed, i)): of the
+	// shards of one search, the failure with the lowest number is the
+	// one a whole search finds.
+	FoundProgram uint64
 	// Minimal is Found shrunk: by rapid first, then structurally (tasks,
 	// calls, cancels removed and arguments lowered one at a time, each
 	// candidate's schedules searched afresh), then to the fewest
@@ -158,7 +163,9 @@ func (r *Result) String() string {
 // Run's first one. Run has no process-global state: it may run in parallel
 // with other Runs and with rapid.Check. With a budget in executions and a
 // fixed Seed, Run is deterministic (the shrinking too, unless
-// cfg.ShrinkTime cuts it short).
+// cfg.ShrinkTime cuts it short), whatever cfg.Workers: workers explore
+// programs ahead, and their results are counted in program order, as one
+// worker would count them. cfg.Shard makes it one shard of a search.
 func Run(target harness.Target, cfg Config, budget Budget) Result {
 	p := newProp(target, cfg)
 	p.gen = Gen(target.Primitive, p.cfg.Gen)
@@ -166,6 +173,13 @@ func Run(target harness.Target, cfg Config, budget Budget) Result {
 	cfg = p.cfg
 	if budget.Executions <= 0 && budget.Time <= 0 {
 		budget.Executions = 1000
+	}
+	if !cfg.Shard.whole() && budget.Executions > 0 {
+		budget.Executions = cfg.Shard.Share(budget.Executions)
+		if budget.Executions == 0 {
+			// A shard with no program in the budget: nothing to do.
+			return Result{Target: target.Name, Primitive: target.Primitive, Strategy: cfg.Strategy.Name(), Seed: cfg.Seed}
+		}
 	}
 	seed := cfg.Seed
 	if seed == 0 {
@@ -181,18 +195,24 @@ func Run(target harness.Target, cfg Config, budget Budget) Result {
 		rec.deadline = start.Add(budget.Time)
 	}
 	p.rec = rec
-	for i := uint64(0); rec.first == nil && rec.begin(); i++ {
-		rec.progSeed = ProgramSeed(seed, i)
-		src := &scheduler.Recorder{Src: scheduler.NewPCG(rec.progSeed)}
-		prog := gen(src)
-		rec.end(&prog, p.explore(&prog, src))
-		rec.draws = src.Draws
+	if cfg.Workers > 1 {
+		p.searchParallel(cfg.Workers, seed, cfg.Shard)
+	} else {
+		for i := uint64(0); rec.first == nil && rec.begin(); i++ {
+			rec.progIndex = cfg.Shard.index(i)
+			rec.progSeed = ProgramSeed(seed, rec.progIndex)
+			src := &scheduler.Recorder{Src: scheduler.NewPCG(rec.progSeed)}
+			prog := gen(src)
+			rec.end(&prog, p.explore(&prog, src))
+			rec.draws = src.Draws
+		}
 	}
 	res := Result{
 		Target: target.Name, Primitive: target.Primitive, Strategy: cfg.Strategy.Name(), Seed: seed,
 		Programs: rec.programs, Executions: rec.executions, Schedules: rec.schedules,
 		Inconclusive: rec.inconclusive, Exhausted: rec.exhausted, WindowCancels: rec.windowCancels,
 		Found: rec.first, FoundAfter: rec.firstAt, FoundIn: rec.firstIn, FoundSeed: rec.failSeed,
+		FoundProgram: rec.failIndex,
 	}
 	if rec.first == nil {
 		res.Elapsed = time.Since(start)
@@ -320,16 +340,26 @@ type recorder struct {
 	deadline time.Time // zero: none
 	phase    phase
 
-	progSeed uint64 // the seed of the program being explored
-	draws    []int  // what the last program drew
+	// trace: a worker of a parallel search, which keeps a mark of every
+	// judged execution in marks, and stops (cut) when stop says the
+	// search no longer needs its program, or at the deadline.
+	trace bool
+	marks []judgeMark
+	stop  func() bool
+	cut   bool
+
+	progSeed  uint64 // the seed of the program being explored
+	progIndex uint64 // its number in the whole search
+	draws     []int  // what the last program drew
 
 	programs, executions, schedules, inconclusive, exhausted, windowCancels int
 	shrinkRuns                                                              int
 
-	first    *Counterexample
-	firstAt  int
-	firstIn  time.Duration
-	failSeed uint64
+	first     *Counterexample
+	firstAt   int
+	firstIn   time.Duration
+	failSeed  uint64
+	failIndex uint64
 }
 
 // begin is called at the start of each property call; false: the search
@@ -345,19 +375,32 @@ func (r *recorder) begin() bool {
 func (r *recorder) spent() bool {
 	switch r.phase {
 	case searching:
+		if r.stop != nil && r.stop() {
+			r.cut = true
+			return true
+		}
 		if r.budget.Executions > 0 && r.schedules >= r.budget.Executions {
 			return true
 		}
 	case shrinking:
 		return false
 	}
-	return !r.deadline.IsZero() && time.Now().After(r.deadline)
+	if !r.deadline.IsZero() && time.Now().After(r.deadline) {
+		r.cut = r.trace
+		return true
+	}
+	return false
 }
 
-func (r *recorder) judged(ex *Execution, inconclusive bool) {
+// judged counts a judged execution; runs is the number of runs of its
+// program so far.
+func (r *recorder) judged(ex *Execution, inconclusive bool, runs int) {
 	if r.phase != searching {
 		r.shrinkRuns++
 		return
+	}
+	if r.trace {
+		r.marks = append(r.marks, judgeMark{runs: runs, windowCancels: ex.WindowCancels, inconclusive: inconclusive})
 	}
 	r.schedules++
 	r.windowCancels += ex.WindowCancels
@@ -383,6 +426,7 @@ func (r *recorder) end(prog *Program, o outcome) {
 		r.firstAt = r.schedules
 		r.firstIn = time.Since(r.start)
 		r.failSeed = r.progSeed
+		r.failIndex = r.progIndex
 		r.phase = shrinking
 	}
 }
