@@ -34,6 +34,9 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 	if err != nil {
 		return err
 	}
+	if v.shard != "" {
+		return usagef("--shard is verify's (split one search); mutants runs one search per mutant")
+	}
 	o.SaveDir = *save
 	all := check.Mutants()
 	if fs.NArg() > 0 {

@@ -54,6 +54,9 @@ type programRun struct {
 	marks []judgeMark
 	draws []int
 	cut   bool // stopped early (the deadline, or the search ended)
+	// panicked is what the worker's exploration panicked with (a bug of
+	// the checker's), re-raised on Run's goroutine.
+	panicked any
 }
 
 // judgeMark is what one judged execution adds to the search's counts: the
@@ -104,11 +107,18 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 				w.rec = wrec
 				pr := &programRun{j: j, index: shard.index(j)}
 				pr.seed = ProgramSeed(seed, pr.index)
-				src := &scheduler.Recorder{Src: scheduler.NewPCG(pr.seed)}
-				pr.prog = w.gen(src)
-				pr.o = w.explore(&pr.prog, src)
-				pr.marks, pr.draws = wrec.marks, src.Draws
-				pr.cut = wrec.cut
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							pr.panicked = r
+						}
+					}()
+					src := &scheduler.Recorder{Src: scheduler.NewPCG(pr.seed)}
+					pr.prog = w.gen(src)
+					pr.o = w.explore(&pr.prog, src)
+					pr.marks, pr.draws = wrec.marks, src.Draws
+					pr.cut = wrec.cut
+				}()
 				results <- pr
 			}
 		}()
@@ -118,7 +128,16 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 	pending := map[uint64]*programRun{}
 	want := uint64(0) // the next program to commit
 	done := false
+	var panicked any
 	for pr := range results {
+		if pr.panicked != nil && panicked == nil {
+			panicked, done = pr.panicked, true
+			stopAt.Store(0)
+			for range pending {
+				<-ahead
+			}
+			clear(pending)
+		}
 		if done {
 			<-ahead
 			continue
@@ -145,6 +164,9 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 			}
 			clear(pending)
 		}
+	}
+	if panicked != nil {
+		panic(panicked)
 	}
 }
 

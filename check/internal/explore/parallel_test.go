@@ -5,6 +5,7 @@ import (
 	"maps"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/syncheck/syncheck/check/internal/explore"
@@ -182,4 +183,28 @@ func BenchmarkSearchWorkers(b *testing.B) {
 			b.ReportMetric(float64(res.Schedules)/b.Elapsed().Seconds(), "executions/s")
 		})
 	}
+}
+
+// panickyJudge panics on the 50th execution it judges.
+type panickyJudge struct{ n atomic.Int64 }
+
+func (p *panickyJudge) judge(in judge.Input, o judge.Options) []judge.Verdict {
+	if p.n.Add(1) == 50 {
+		panic("judge bug")
+	}
+	return judge.Judge(in, o)
+}
+
+// TestParallelPanicReachesCaller: a panic in a worker (a bug of the
+// checker's) is raised on Run's goroutine, as with one worker, not in a
+// goroutine where it would kill the process.
+func TestParallelPanicReachesCaller(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "judge bug" {
+			t.Fatalf("recovered %v, want the judge's panic", r)
+		}
+	}()
+	pj := &panickyJudge{}
+	explore.Run(builtin(t, model.Lock), explore.Config{Seed: 1, Workers: 4, Judge: pj.judge}, explore.Budget{Executions: 1000})
+	t.Fatal("no panic")
 }
