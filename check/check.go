@@ -494,12 +494,23 @@ func writeOutputs(o Options, r *Result, c *explore.Counterexample) error {
 			return err
 		}
 	}
-	if o.HTML != "" && c != nil {
+	if o.HTML != "" {
 		f, err := os.Create(o.HTML)
 		if err != nil {
 			return err
 		}
-		err = report.HTML(f, c, r.Dialect)
+		about := report.About{Target: r.Target, Dialect: r.Dialect, Seed: r.Seed}
+		switch {
+		case c != nil:
+			err = report.HTML(f, c, about)
+		case r.Failed:
+			err = report.NoCounterexampleHTML(f, about, "property violated: "+r.Property, []string{r.Message}, r.Report)
+		default:
+			err = report.NoCounterexampleHTML(f, about, "no counterexample", []string{
+				fmt.Sprintf("%d executions of %d programs judged in %v, none failed.", r.Executions, r.Programs, r.Elapsed.Round(time.Millisecond)),
+				"A search finds bugs, it does not prove their absence: more runs, another seed or another strategy may find one.",
+			}, "")
+		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

@@ -130,7 +130,7 @@ func TestReports(t *testing.T) {
 		s.mu.SetRuntime(rt)
 		return s
 	}).MapErr(model.NotLocked, errNotHeld), check.Options{Seed: 1, Runs: 1000, ShrinkTime: time.Second})
-	if !r.Failed || r.Property != "livelock" || !strings.Contains(r.Report, "steps left out") || len(r.Report) > 20_000 {
+	if !r.Failed || r.Property != "livelock" || !strings.Contains(r.Report, "actions left out") || len(r.Report) > 20_000 {
 		t.Errorf("livelock report (%d bytes): %s\n%.3000s", len(r.Report), r.Property, r.Report)
 	}
 }
