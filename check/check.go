@@ -94,7 +94,15 @@ type Options struct {
 	// under SaveDir/<primitive>/, for Replay to re-run in every later test.
 	SaveDir string
 	// JSON and HTML, when set, are files the result is written to: the
-	// Result as JSON, and porcupine's timeline of a counterexample.
+	// Result as JSON, and a self-contained page (no network when opened)
+	// for people: for a counterexample, the failed property and the text
+	// report's sentence, what the model allowed instead, one column per
+	// task of its calls and results with the blamed task in red (the one
+	// parked forever, the one whose return the model does not allow, the
+	// one that panicked or blocked) and how each task ended, the
+	// interleaving, all numbered with the text report's steps, and
+	// porcupine's linearization view in a collapsed panel; without one, a
+	// page that says so (the search's counts, or the failure's sentence).
 	JSON, HTML string
 	// Progress, when set, is called about four times a second during the
 	// search with the programs and executions so far.
@@ -549,12 +557,23 @@ func writeOutputs(o Options, r *Result, c *explore.Counterexample) error {
 			return err
 		}
 	}
-	if o.HTML != "" && c != nil {
+	if o.HTML != "" {
 		f, err := os.Create(o.HTML)
 		if err != nil {
 			return err
 		}
-		err = report.HTML(f, c, r.Dialect)
+		about := report.About{Target: r.Target, Dialect: r.Dialect, Seed: r.Seed}
+		switch {
+		case c != nil:
+			err = report.HTML(f, c, about)
+		case r.Failed:
+			err = report.NoCounterexampleHTML(f, about, "property violated: "+r.Property, []string{r.Message}, r.Report)
+		default:
+			err = report.NoCounterexampleHTML(f, about, "no counterexample", []string{
+				fmt.Sprintf("%d executions of %d programs judged in %v, none failed.", r.Executions, r.Programs, r.Elapsed.Round(time.Millisecond)),
+				"A search finds bugs, it does not prove their absence: more runs, another seed or another strategy may find one.",
+			}, "")
+		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

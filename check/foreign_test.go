@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -94,7 +95,8 @@ func TestForeignPrimitivesFailFast(t *testing.T) {
 		t.Run(tc.target.Name(), func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			res, err := check.Run(tc.target, check.Options{Seed: 1, Runs: 500})
+			page := filepath.Join(t.TempDir(), "r.html")
+			res, err := check.Run(tc.target, check.Options{Seed: 1, Runs: 500, HTML: page})
 			took := time.Since(start)
 			if err != nil || !res.Failed || res.Property != "blocked-outside-hooks" {
 				t.Fatalf("want a blocked-outside-hooks failure, got %v, %+v", err, res)
@@ -107,6 +109,7 @@ func TestForeignPrimitivesFailFast(t *testing.T) {
 					t.Errorf("the message lacks %q:\n%s", want, res.Message)
 				}
 			}
+			checkHTML(t, page, res, strings.Fields(res.Message)[0][:2]) // "T1's ..."
 		})
 	}
 }

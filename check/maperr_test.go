@@ -117,11 +117,13 @@ func (s *spinLock) Release() error {
 // in its code; a livelock's report stays readable (its interleaving cut
 // to the first and last steps).
 func TestReports(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "r.html")
 	r, _ := check.Run(check.Lock("panics", func(rt sched.Runtime) panicLock { return panicLock{newMyLock(rt, false)} }),
-		check.Options{Seed: 1, Runs: 1000})
+		check.Options{Seed: 1, Runs: 1000, HTML: page})
 	if !r.Failed || r.Property != "panic" || !strings.Contains(r.Report, "panicLock.Release") || !strings.Contains(r.Report, "maperr_test.go") {
 		t.Errorf("panic report: %s\n%s", r.Property, r.Report)
 	}
+	checkHTML(t, page, r, strings.Fields(r.Message)[1]) // "task T1 panicked: ..."
 	if strings.Contains(r.Report, "check/internal/") {
 		t.Errorf("the panic report shows the checker's frames:\n%s", r.Report)
 	}
@@ -129,10 +131,11 @@ func TestReports(t *testing.T) {
 		s := &spinLock{}
 		s.mu.SetRuntime(rt)
 		return s
-	}).MapErr(model.NotLocked, errNotHeld), check.Options{Seed: 1, Runs: 1000, ShrinkTime: time.Second})
-	if !r.Failed || r.Property != "livelock" || !strings.Contains(r.Report, "steps left out") || len(r.Report) > 20_000 {
+	}).MapErr(model.NotLocked, errNotHeld), check.Options{Seed: 1, Runs: 1000, ShrinkTime: time.Second, HTML: page})
+	if !r.Failed || r.Property != "livelock" || !strings.Contains(r.Report, "actions left out") || len(r.Report) > 20_000 {
 		t.Errorf("livelock report (%d bytes): %s\n%.3000s", len(r.Report), r.Property, r.Report)
 	}
+	checkHTML(t, page, r, "")
 }
 
 // TestUnshrunkReports: with shrinking off, every mutant's counterexample
@@ -181,12 +184,13 @@ func TestGoroutineLeak(t *testing.T) {
 	var ok check.Result
 	var wg sync.WaitGroup
 	wg.Add(1)
+	dir := t.TempDir()
 	go func() {
 		defer wg.Done()
-		ok, _ = check.Run(check.Lock("mylock", func(rt sched.Runtime) *myLock { return newMyLock(rt, false) }), check.Options{Seed: 1, Runs: 2000})
+		ok, _ = check.Run(check.Lock("mylock", func(rt sched.Runtime) *myLock { return newMyLock(rt, false) }), check.Options{Seed: 1, Runs: 2000, HTML: filepath.Join(dir, "ok.html")})
 	}()
 	r, err := check.Run(check.Lock("leaky", func(rt sched.Runtime) leakyLock { return leakyLock{newMyLock(rt, false), stop} }),
-		check.Options{Seed: 1, Runs: 200})
+		check.Options{Seed: 1, Runs: 200, HTML: filepath.Join(dir, "leak.html")})
 	wg.Wait()
 	if ok.Failed {
 		t.Errorf("the correct lock checked alongside fails: %s: %s", ok.Property, ok.Message)
@@ -194,6 +198,9 @@ func TestGoroutineLeak(t *testing.T) {
 	if err != nil || !r.Failed || r.Property != "goroutine-leak" || !strings.Contains(r.Report, "leakyLock.Acquire") {
 		t.Fatalf("%v %s: %s\n%s", err, r.Property, r.Message, r.Report)
 	}
+	// Pages without a counterexample: a pass, a failure with none.
+	checkHTML(t, filepath.Join(dir, "ok.html"), ok, "")
+	checkHTML(t, filepath.Join(dir, "leak.html"), r, "")
 	t.Logf("%s", r.Report)
 }
 

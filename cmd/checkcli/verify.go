@@ -164,7 +164,7 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	save := fs.String("save", "", "save a counterexample as a scenario under DIR/PRIMITIVE/ (e.g. testdata/corpus)")
 	noSpecs := fs.Bool("no-specs", false, "skip replaying the primitive's scenarios")
-	html := fs.String("html", "", "write an HTML timeline of a counterexample's history (porcupine's visualizer) to FILE")
+	html := fs.String("html", "", "write the result as a self-contained HTML page to FILE: a counterexample's calls per task with the blamed task in red, the report's sentence, what the model allowed, the interleaving with the report's step numbers, porcupine's view")
 	mode := fs.String("mode", "controlled", "controlled: under the controlled scheduler (every interleaving the checker's choice, the wake window on purpose, replayable by seed); stress: on real goroutines (GOMAXPROCS as set), cancels at random moments, lost wakeups judged by waiting, a failure reported with its reproduction rate (not replayable by seed: the seed fixes the programs, not the scheduling); --strategy, --save and --html are controlled mode's")
 	if err := fs.parse(args); err != nil {
 		return err

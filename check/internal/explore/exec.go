@@ -2,6 +2,7 @@ package explore
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
@@ -114,27 +115,114 @@ func (e *Execution) String() string {
 	return b.String()
 }
 
-// Steps writes the schedule one action a line: a task's step with the
-// scheduling point it left (and what it saw there) and the one it reached,
-// or a cancel delivered.
-func (e *Execution) Steps() []string {
-	var out []string
+// Line is one action of an execution's interleaving, as reports show it.
+type Line struct {
+	// Task is the task that ran, or whose call the cancel was for.
+	Task int
+	// Cancel: the action delivered a cancel (Text names it).
+	Cancel bool
+	// Text is the action for people: the task, the scheduling point it
+	// left (and what it saw there) and the one it reached ("T2   park sees
+	// cancel -> lock"), or the cancel ("cancel T2#2 (wait)").
+	Text string
+	// Events are the indices in History of the events the action recorded
+	// (a call, a return, a cancel; a call that returned without reaching
+	// a scheduling point is two): the reports' step N is History[N-1].
+	Events []int
+}
+
+// Step is how reports number the history events: History[i] is step i+1,
+// from 1, in the table, the interleaving, the judges' messages ("at step
+// N") and the JSON alike.
+func Step(i int) int { return i + 1 }
+
+// StepLabel is the label of the steps of events (in History order):
+// "7", "4-5", or "" for none.
+func StepLabel(events []int) string {
+	switch len(events) {
+	case 0:
+		return ""
+	case 1:
+		return strconv.Itoa(Step(events[0]))
+	}
+	return fmt.Sprintf("%d-%d", Step(events[0]), Step(events[len(events)-1]))
+}
+
+// Interleaving is the schedule one action a line, each with the history
+// events it recorded: a step from the harness's call point records the
+// call, a step that ends back there (or at the task's end) its return, an
+// effective cancel the cancel (harness.ParksFromTrace walks the trace the
+// same way). An event the walk cannot place (a history the harness did not
+// record) is left out of every line.
+func (e *Execution) Interleaving() []Line {
+	p := e.Program
+	n := 0
+	if p != nil {
+		n = len(p.Tasks)
+	}
+	for _, a := range e.Schedule {
+		n = max(n, a.Task+1)
+	}
+	inFlight := make([]bool, n)
+	calls := make([]int, n) // calls started, per task
+	h := e.History
+	cur := 0
+	take := func(kind history.Kind, t int) []int {
+		if cur < len(h) && h[cur].Kind == kind && h[cur].Task == t {
+			cur++
+			return []int{cur - 1}
+		}
+		return nil
+	}
+	var out []Line
 	ti := 0
-	for i, a := range e.Schedule {
-		if a.Kind == RunTask && ti < len(e.Trace) {
-			ev := e.Trace[ti]
-			ti++
-			from := ev.From
-			if ev.Seen != scheduler.SeenNothing {
-				from += " sees " + ev.Seen.String()
-				if ev.Window {
-					from += " (woken+cancelled)"
+	for _, a := range e.Schedule {
+		if a.Kind != RunTask || ti >= len(e.Trace) {
+			l := Line{Task: a.Task, Cancel: a.Kind == DeliverCancel, Text: a.Format(p)}
+			if l.Cancel && p != nil && a.Cancel >= 0 && a.Cancel < len(p.Cancels) {
+				if c := p.Cancels[a.Cancel]; c.Task >= 0 && c.Task < n && inFlight[c.Task] && calls[c.Task]-1 == c.Call {
+					l.Events = take(history.Cancel, c.Task)
 				}
 			}
-			out = append(out, fmt.Sprintf("%4d. %-4s %s -> %s", i+1, (Action{Task: a.Task}).Format(e.Program), from, ev.Point))
+			out = append(out, l)
 			continue
 		}
-		out = append(out, fmt.Sprintf("%4d. %s", i+1, a.Format(e.Program)))
+		ev := e.Trace[ti]
+		ti++
+		t := a.Task
+		from := ev.From
+		if ev.Seen != scheduler.SeenNothing {
+			from += " sees " + ev.Seen.String()
+			if ev.Window {
+				from += " (woken+cancelled)"
+			}
+		}
+		l := Line{Task: t, Text: fmt.Sprintf("%-4s %s -> %s", (Action{Task: t}).Format(p), from, ev.Point)}
+		if ev.From == harness.CallPoint {
+			if got := take(history.Call, t); got != nil {
+				l.Events = got
+				inFlight[t] = true
+				calls[t]++
+			}
+		}
+		if inFlight[t] && ((ev.Kind == scheduler.AtYield && ev.Point == harness.CallPoint) || ev.Kind == scheduler.AtDone) {
+			if got := take(history.Return, t); got != nil {
+				l.Events = append(l.Events, got...)
+				inFlight[t] = false
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// Steps writes the interleaving one action a line, each headed by the
+// steps it recorded (Interleaving): "   7  T2   lock -> call".
+func (e *Execution) Steps() []string {
+	lines := e.Interleaving()
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = fmt.Sprintf("%7s  %s", StepLabel(l.Events), l.Text)
 	}
 	return out
 }

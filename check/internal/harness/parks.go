@@ -51,7 +51,7 @@ func ParksFromTrace(h []history.Event, trace []scheduler.Event) ([]history.Park,
 	expect := func(kind history.Kind, t int, step int) error {
 		skipCancels()
 		if cur >= len(h) || h[cur].Kind != kind || h[cur].Task != t {
-			return fmt.Errorf("trace step %d (T%d) does not match history event %d", step, t, cur)
+			return fmt.Errorf("trace action %d (T%d) does not match the history's step %d", step+1, t, cur+1)
 		}
 		cur++
 		return nil
@@ -85,7 +85,7 @@ func ParksFromTrace(h []history.Event, trace []scheduler.Event) ([]history.Park,
 	}
 	skipCancels()
 	if cur != len(h) {
-		return nil, fmt.Errorf("history event %d is not in the trace", cur)
+		return nil, fmt.Errorf("the history's step %d is not in the trace", cur+1)
 	}
 	return parks, nil
 }

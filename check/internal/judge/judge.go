@@ -110,6 +110,10 @@ type Verdict struct {
 	// At is the index in History where it went wrong, or -1. Messages
 	// number events from 1: "step N" is History[N-1].
 	At int
+	// Tasks are the tasks it blames, for reports to mark: the one whose
+	// return the model does not allow, the ones parked forever. Nil when
+	// it names none (or the task of History[At] is the one).
+	Tasks []int
 	// States describes (with the tasks' names) the model states still
 	// possible where it went wrong: before the event At for
 	// Linearizability and Fairness, at the end for Quiescence. Empty when

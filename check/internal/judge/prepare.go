@@ -118,23 +118,23 @@ func (p *prepared) readCalls() ([]int, error) {
 	for i, e := range in.History {
 		p.evCall[i] = -1
 		if e.Task < 0 {
-			return nil, fmt.Errorf("event %d: negative task %d", i, e.Task)
+			return nil, fmt.Errorf("%s: negative task %d", step(i), e.Task)
 		}
 		t := e.Task
 		switch e.Kind {
 		case history.Call:
 			if cur[t] >= 0 {
-				return nil, fmt.Errorf("event %d: %s calls %s with a call in flight", i, p.name(t), e.Op.Kind)
+				return nil, fmt.Errorf("%s: %s calls %s with a call in flight", step(i), p.name(t), e.Op.Kind)
 			}
 			o, ok := desc.Op(e.Op.Kind)
 			if !ok {
-				return nil, fmt.Errorf("event %d: %s is not an op of %s", i, e.Op.Kind, in.Primitive)
+				return nil, fmt.Errorf("%s: %s is not an op of %s", step(i), e.Op.Kind, in.Primitive)
 			}
 			if o.Scoped && (e.Op.Cond < 0 || e.Op.Cond >= p.conds) {
-				return nil, fmt.Errorf("event %d: condition c%d of %d", i, e.Op.Cond+1, p.conds)
+				return nil, fmt.Errorf("%s: condition c%d of %d", step(i), e.Op.Cond+1, p.conds)
 			}
 			if len(p.byTask[t]) >= maxCallsPerTask {
-				return nil, fmt.Errorf("event %d: %s makes more than %d calls", i, p.name(t), maxCallsPerTask)
+				return nil, fmt.Errorf("%s: %s makes more than %d calls", step(i), p.name(t), maxCallsPerTask)
 			}
 			cur[t] = len(p.calls)
 			p.evCall[i] = cur[t]
@@ -143,11 +143,11 @@ func (p *prepared) readCalls() ([]int, error) {
 		case history.Return:
 			k := cur[t]
 			if k < 0 {
-				return nil, fmt.Errorf("event %d: %s returns from %s with no call in flight", i, p.name(t), e.Op.Kind)
+				return nil, fmt.Errorf("%s: %s returns from %s with no call in flight", step(i), p.name(t), e.Op.Kind)
 			}
 			c := &p.calls[k]
 			if e.Op.Kind != c.op.Kind || e.Op.Cond != c.op.Cond || e.Op.Arg != c.op.Arg {
-				return nil, fmt.Errorf("event %d: %s returns from %s, but its call in flight is %s", i, p.name(t), e.Op.Kind, c.op.Kind)
+				return nil, fmt.Errorf("%s: %s returns from %s, but its call in flight is %s", step(i), p.name(t), e.Op.Kind, c.op.Kind)
 			}
 			c.retAt, c.res = i, e.Result
 			p.evCall[i] = k
@@ -160,7 +160,7 @@ func (p *prepared) readCalls() ([]int, error) {
 				p.cancels = append(p.cancels, cancelEv{task: t, call: k, at: i})
 			}
 		default:
-			return nil, fmt.Errorf("event %d: unknown kind %d", i, e.Kind)
+			return nil, fmt.Errorf("%s: unknown kind %d", step(i), e.Kind)
 		}
 	}
 	for _, k := range cur {
@@ -211,7 +211,7 @@ func (p *prepared) readParks() error {
 			}
 		}
 		if k < 0 {
-			return fmt.Errorf("%s parks after event %d with no call in flight", p.name(pk.Task), pk.At)
+			return fmt.Errorf("%s parks after step %d with no call in flight", p.name(pk.Task), pk.At)
 		}
 		if c := &p.calls[k]; c.parkAt < 0 || pk.At < c.parkAt {
 			c.parkAt = pk.At

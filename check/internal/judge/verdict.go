@@ -272,13 +272,14 @@ func (j *judging) explainQuiescence() Verdict {
 		v.Message = "the tasks left parked are not the ones the model leaves waiting"
 		return v
 	}
-	v.Message, v.Expected, v.At, v.States = j.explainEnd(r, res)
+	v.Message, v.Expected, v.At, v.States, v.Tasks = j.explainEnd(r, res)
 	return v
 }
 
 // explainEnd explains why no configuration at the end of the replay agrees
-// with the tasks left parked (res failed at the quiescence filter).
-func (j *judging) explainEnd(r *replay, res replayResult) (msg, expected string, at int, states []string) {
+// with the tasks left parked (res failed at the quiescence filter), and
+// which of them it blames.
+func (j *judging) explainEnd(r *replay, res replayResult) (msg, expected string, at int, states []string, blamed []int) {
 	p := j.p
 	at = -1
 	final := res.before
@@ -343,7 +344,7 @@ func (j *judging) explainEnd(r *replay, res replayResult) (msg, expected string,
 		default:
 			msg = fmt.Sprintf("%s is parked forever in %s, but the model never has it registered and waiting at the end", name, p.opName(c.op))
 		}
-		return msg, expected, at, states
+		return msg, expected, at, states, []int{t}
 	}
 	names := make([]string, len(parked))
 	for i, t := range parked {
@@ -355,7 +356,7 @@ func (j *judging) explainEnd(r *replay, res replayResult) (msg, expected string,
 	} else {
 		msg = fmt.Sprintf("%s are parked forever, but the model never leaves them all waiting: at least one of them has been granted (a lost wakeup)", list)
 	}
-	return msg, "the model wakes at least one of " + list, at, states
+	return msg, "the model wakes at least one of " + list, at, states, parked
 }
 
 func (j *judging) explainFairness(fv variant) Verdict {
@@ -371,9 +372,9 @@ func (j *judging) explainFairness(fv variant) Verdict {
 	if res.fail == len(r.evs) {
 		// Only the end is wrong: in the order the waiters really queued,
 		// a task left parked had been granted.
-		msg, exp, at, states := j.explainEnd(r, res)
+		msg, exp, at, states, blamed := j.explainEnd(r, res)
 		v.Message = "in the order the waiters queued, " + msg
-		v.Expected, v.At, v.States = exp, at, states
+		v.Expected, v.At, v.States, v.Tasks = exp, at, states, blamed
 		return v
 	}
 	v.States = p.describeStates(res.before, 6)
@@ -382,7 +383,7 @@ func (j *judging) explainFairness(fv variant) Verdict {
 	name := p.name(c.task)
 	switch ev.kind {
 	case rPark:
-		v.At = ev.at - 1
+		v.At, v.Tasks = ev.at-1, []int{c.task}
 		// What was observed: the call parked (registered as a waiter),
 		// and how it ended; the rule: a call parks only where the model
 		// makes it wait (G2: a call that would block with a done context

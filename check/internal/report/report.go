@@ -9,17 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
-
-	"github.com/anishathalye/porcupine"
 
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/judge"
-	"github.com/syncheck/syncheck/check/internal/scheduler"
-	"github.com/syncheck/syncheck/model"
 	"github.com/syncheck/syncheck/model/scenario"
 )
 
@@ -50,16 +44,16 @@ func Counterexample(w io.Writer, c *explore.Counterexample, replay string) {
 	size := c.Size()
 	fmt.Fprintf(w, "\ncounterexample: %s, %d cancels\n\n", size, len(c.Program.Cancels))
 	Table(w, &c.Program, c.History)
-	fmt.Fprintf(w, "\ninterleaving, action by action (the task, the scheduling point it left -> the one it reached):\n")
-	steps := c.Execution().Steps()
-	if len(steps) > maxSteps {
-		// A livelock runs to the step bound: its first steps, then the
+	fmt.Fprintf(w, "\ninterleaving, action by action (the steps of the table it recorded; the task, the scheduling point it left -> the one it reached):\n")
+	lines := interleaving(c)
+	if len(lines) > maxSteps {
+		// A livelock runs to the step bound: its first actions, then the
 		// last ones, where it went round.
-		fmt.Fprintf(w, "  %s\n", strings.Join(steps[:maxSteps/5], "\n  "))
-		fmt.Fprintf(w, "  ... %d steps left out ...\n", len(steps)-maxSteps)
-		steps = steps[len(steps)-(maxSteps-maxSteps/5):]
+		fmt.Fprintf(w, "  %s\n", strings.Join(lines[:maxSteps/5], "\n  "))
+		fmt.Fprintf(w, "  ... %d actions left out ...\n", len(lines)-maxSteps)
+		lines = lines[len(lines)-(maxSteps-maxSteps/5):]
 	}
-	for _, line := range steps {
+	for _, line := range lines {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 	if replay != "" {
@@ -98,84 +92,135 @@ func indent(s, prefix string) string {
 	return prefix + strings.Join(lines, "\n"+prefix) + "\n"
 }
 
-// Table writes the history as a table with one column per task: each row is
-// one event (a call, its return, a cancel) in the global order.
-func Table(w io.Writer, p *explore.Program, h []history.Event) {
-	names := p.Names()
-	cols := make([][]string, len(names))
-	width := make([]int, len(names))
-	rows := len(h)
-	for t := range cols {
-		cols[t] = make([]string, rows)
-		width[t] = len(names[t])
+// interleaving is c's interleaving for the text report: one action a
+// line, headed by the steps it recorded and followed by what they were
+// (the table's cells).
+func interleaving(c *explore.Counterexample) []string {
+	ls := c.Execution().Interleaving()
+	width := 0
+	for _, l := range ls {
+		width = max(width, len(l.Text))
 	}
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		line := fmt.Sprintf("%5s  %s", explore.StepLabel(l.Events), l.Text)
+		if what := actionText(&c.Program, c.History, l.Events); what != "" {
+			line = fmt.Sprintf("%5s  %-*s   %s", explore.StepLabel(l.Events), width, l.Text, what)
+		}
+		out[i] = strings.TrimRight(line, " ")
+	}
+	return out
+}
+
+// actionText says what an action's events (indices in h) were, for the
+// interleaving: "calls acquire", "acquire returns ok", "calls tryacquire,
+// which returns true"; "" for none or a cancel (the line names it).
+func actionText(p *explore.Program, h []history.Event, events []int) string {
 	sc := p.Scenario()
-	pending := make([]string, len(names))
-	// steps[i] numbers row i as the judges' messages do ("at step 7"):
-	// the history event, from 1; a call that returned at once is one row
-	// of two events.
-	steps := make([]string, rows)
-	for i := range steps {
-		steps[i] = strconv.Itoa(i + 1)
-	}
-	for i, e := range h {
-		var cell string
+	var parts []string
+	for k, i := range events {
+		e := h[i]
 		switch e.Kind {
 		case history.Call:
-			pending[e.Task] = scenario.OpString(sc, e.Op)
-			cell = pending[e.Task] + " ..."
+			parts = append(parts, "calls "+scenario.OpString(sc, e.Op))
 		case history.Return:
-			cell = "... " + scenario.Outcome(sc.Primitive, e.Op, true, e.Result).String()
-			if i > 0 && h[i-1].Kind == history.Call && h[i-1].Task == e.Task {
-				// A call that returned at once: one row.
-				cols[e.Task][i-1] = pending[e.Task] + " -> " + scenario.Outcome(sc.Primitive, e.Op, true, e.Result).String()
-				steps[i-1] = fmt.Sprintf("%d-%d", i, i+1)
-				cell = ""
+			res := scenario.Outcome(sc.Primitive, e.Op, true, e.Result).String()
+			if k > 0 && h[events[k-1]].Kind == history.Call {
+				parts = append(parts, "which returns "+res)
+			} else {
+				parts = append(parts, scenario.OpString(sc, e.Op)+" returns "+res)
 			}
-		case history.Cancel:
-			cell = "<cancel>"
 		}
-		cols[e.Task][i] = cell
 	}
-	for t := range cols {
-		for _, c := range cols[t] {
-			width[t] = max(width[t], len(c))
+	return strings.Join(parts, ", ")
+}
+
+// eventsText says what the events (indices in h, one task's) were, as the
+// table writes them: "acquire ...", "... ok", "acquire -> ok", "<cancel>".
+func eventsText(p *explore.Program, h []history.Event, events []int) string {
+	sc := p.Scenario()
+	var parts []string
+	for k, i := range events {
+		e := h[i]
+		switch e.Kind {
+		case history.Call:
+			if k+1 < len(events) && h[events[k+1]].Kind == history.Return {
+				parts = append(parts, scenario.OpString(sc, e.Op)+" -> "+scenario.Outcome(sc.Primitive, e.Op, true, h[events[k+1]].Result).String())
+				return strings.Join(parts, ", ")
+			}
+			parts = append(parts, scenario.OpString(sc, e.Op)+" ...")
+		case history.Return:
+			parts = append(parts, "... "+scenario.Outcome(sc.Primitive, e.Op, true, e.Result).String())
+		case history.Cancel:
+			parts = append(parts, "<cancel>")
 		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tableRow is one row of the table of calls per task: the steps (history
+// events) it shows and one cell per task.
+type tableRow struct {
+	Events []int
+	Cells  []string
+}
+
+// tableRows lays h out one event a row, one column per task; a call that
+// returned at once is one row of two events (steps "4-5").
+func tableRows(p *explore.Program, h []history.Event) []tableRow {
+	n := len(p.Tasks)
+	var rows []tableRow
+	for i := 0; i < len(h); i++ {
+		e := h[i]
+		events := []int{i}
+		if e.Kind == history.Call && i+1 < len(h) && h[i+1].Kind == history.Return && h[i+1].Task == e.Task {
+			events = append(events, i+1)
+			i++
+		}
+		cells := make([]string, max(n, e.Task+1))
+		cells[e.Task] = eventsText(p, h, events)
+		rows = append(rows, tableRow{Events: events, Cells: cells})
+	}
+	return rows
+}
+
+// Table writes the history as a table with one column per task: each row is
+// one event (a call, its return, a cancel) in the global order, numbered
+// with its step as the judges' messages number it ("at step 7": History[6])
+// and the interleaving heads the action that recorded it; a call that
+// returned at once is one row of two steps ("4-5").
+func Table(w io.Writer, p *explore.Program, h []history.Event) {
+	names := p.Names()
+	rows := tableRows(p, h)
+	width := make([]int, len(names))
+	for t := range names {
+		width[t] = len(names[t])
 	}
 	stepWidth := len("step")
-	for _, st := range steps {
-		stepWidth = max(stepWidth, len(st))
+	for _, r := range rows {
+		stepWidth = max(stepWidth, len(explore.StepLabel(r.Events)))
+		for t, c := range r.Cells {
+			if t < len(width) {
+				width[t] = max(width[t], len(c))
+			}
+		}
 	}
-	row := -1 // the row line prints; -1: the header lines
-	line := func(cells func(t int) string) {
+	line := func(step string, right bool, cells func(t int) string) {
 		var b strings.Builder
-		switch row {
-		case -1:
-			fmt.Fprintf(&b, "| %-*s ", stepWidth, "step")
-		case -2:
-			fmt.Fprintf(&b, "| %s ", strings.Repeat("-", stepWidth))
-		default:
-			fmt.Fprintf(&b, "| %*s ", stepWidth, steps[row])
+		if right {
+			fmt.Fprintf(&b, "| %*s ", stepWidth, step)
+		} else {
+			fmt.Fprintf(&b, "| %-*s ", stepWidth, step)
 		}
 		for t := range names {
 			fmt.Fprintf(&b, "| %-*s ", width[t], cells(t))
 		}
 		fmt.Fprintln(w, b.String()+"|")
 	}
-	line(func(t int) string { return names[t] })
-	row = -2
-	line(func(t int) string { return strings.Repeat("-", width[t]) })
-	for i := 0; i < rows; i++ {
-		row = i
-		empty := true
-		for t := range names {
-			if cols[t][i] != "" {
-				empty = false
-			}
-		}
-		if !empty {
-			line(func(t int) string { return cols[t][i] })
-		}
+	line("step", false, func(t int) string { return names[t] })
+	line(strings.Repeat("-", stepWidth), false, func(t int) string { return strings.Repeat("-", width[t]) })
+	for _, r := range rows {
+		line(explore.StepLabel(r.Events), true, func(t int) string { return r.Cells[t] })
 	}
 }
 
@@ -186,11 +231,14 @@ type VerdictJSON struct {
 	Message  string   `json:"message,omitempty"`
 	Expected string   `json:"expected,omitempty"`
 	States   []string `json:"model_states,omitempty"`
-	At       int      `json:"at_event"`
+	// Step is where it went wrong, numbered as the report's steps and
+	// History's Step (from 1); 0 when nowhere in particular.
+	Step int `json:"at_step,omitempty"`
 }
 
 // Event is one history event as data.
 type Event struct {
+	Step   int    `json:"step"` // its number in the report, from 1
 	Task   string `json:"task"`
 	Kind   string `json:"kind"` // call, return, cancel
 	Op     string `json:"op,omitempty"`
@@ -225,8 +273,8 @@ func JSONOf(c *explore.Counterexample, replay string) CounterexampleJSON {
 	for _, a := range c.Schedule {
 		out.Schedule = append(out.Schedule, a.Format(p))
 	}
-	for _, e := range c.History {
-		ev := Event{Task: names[e.Task]}
+	for i, e := range c.History {
+		ev := Event{Step: explore.Step(i), Task: names[e.Task]}
 		switch e.Kind {
 		case history.Call:
 			ev.Kind, ev.Op = "call", scenario.OpString(sc, e.Op)
@@ -238,7 +286,11 @@ func JSONOf(c *explore.Counterexample, replay string) CounterexampleJSON {
 		out.History = append(out.History, ev)
 	}
 	for _, v := range c.Verdicts {
-		out.Verdicts = append(out.Verdicts, VerdictJSON{Property: string(v.Property), Status: v.Status.String(), Message: v.Message, Expected: v.Expected, States: v.States, At: v.At})
+		vj := VerdictJSON{Property: string(v.Property), Status: v.Status.String(), Message: v.Message, Expected: v.Expected, States: v.States}
+		if v.At >= 0 {
+			vj.Step = explore.Step(v.At)
+		}
+		out.Verdicts = append(out.Verdicts, vj)
 	}
 	return out
 }
@@ -248,25 +300,4 @@ func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// HTML writes porcupine's interactive timeline of c's history (calls as
-// enter/exit operations, cancels, and the final quiescence check) to w.
-func HTML(w io.Writer, c *explore.Counterexample, d model.Dialect) error {
-	in := judge.Input{
-		Primitive: c.Program.Primitive, Dialect: d, Params: c.Program.Params,
-		Tasks: len(c.Program.Tasks), Names: c.Program.Names(), History: c.History,
-		Quiescent: c.Outcome.Ending == scheduler.Quiescent,
-	}
-	if in.Quiescent {
-		for _, id := range c.Outcome.Parked {
-			in.Parked = append(in.Parked, int(id))
-		}
-	}
-	m, ops, err := judge.Porcupine(in, false, true)
-	if err != nil {
-		return err
-	}
-	_, info := porcupine.CheckOperationsVerbose(m, ops, 10*time.Second)
-	return porcupine.Visualize(m, info, w)
 }

@@ -70,7 +70,7 @@ func TestCounterexampleJSON(t *testing.T) {
 func TestHTML(t *testing.T) {
 	c := counterexample(t)
 	var b bytes.Buffer
-	if err := report.HTML(&b, c, model.Go); err != nil {
+	if err := report.HTML(&b, c, report.About{Dialect: model.Go}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "<html") {

@@ -73,7 +73,7 @@ func (o Outcome) OK() bool { return o.Ending == AllDone || o.Ending == Quiescent
 
 func (o Outcome) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s after %d steps", o.Ending, o.Steps)
+	fmt.Fprintf(&b, "%s after %d actions", o.Ending, o.Steps)
 	if len(o.Parked) > 0 {
 		fmt.Fprintf(&b, "; parked: %v", o.Parked)
 	}
@@ -87,7 +87,7 @@ func (o Outcome) String() string {
 		fmt.Fprintf(&b, "; %s", o.Misuse)
 	}
 	if len(o.Last) > 0 {
-		b.WriteString("; last steps:")
+		b.WriteString("; last actions:")
 		for _, e := range o.Last {
 			b.WriteString("\n  ")
 			b.WriteString(e.String())
