@@ -154,6 +154,12 @@ type Result struct {
 	Failed   bool   `json:"failed"`
 	Property string `json:"property,omitempty"`
 	Message  string `json:"message,omitempty"`
+	// Rule, when the failure contradicts one row of the Go dialect's
+	// table in specs/README.md directly, is that row ("G4"); the Report
+	// names it with what it says, under its first line. Empty when no
+	// single row can be named soundly (other dialects, stress mode,
+	// failures that no row states).
+	Rule string `json:"rule,omitempty"`
 	// Seed is the seed the search ran with; Strategy and Dialect what it
 	// explored and judged against.
 	Seed     uint64        `json:"seed"`
@@ -268,6 +274,9 @@ func Run(target Target, o Options) (Result, error) {
 		fmt.Fprintf(&b, "\nbesides: the implementation left %d goroutines running after its runs ended; one of them:\n    %s\n", leaks, strings.ReplaceAll(leak, "\n", "\n    "))
 	}
 	r.Report = b.String()
+	if id, says := ruleOf(target.Primitive(), cfg.Dialect, c); id != "" {
+		r.Rule, r.Report = id, withRule(r.Report, id, says)
+	}
 	if o.SaveDir != "" {
 		name := target.Name()
 		if name == "" {
