@@ -96,8 +96,9 @@ type Options struct {
 	// Result as JSON, and porcupine's timeline of a counterexample.
 	JSON, HTML string
 	// Progress, when set, is called about four times a second during the
-	// search with the programs and executions so far.
-	Progress func(programs, executions int)
+	// search and the shrinking with what has been done so far (in stress
+	// mode, during the search only).
+	Progress func(Progress)
 	// Mode is how programs run: "controlled" (the default) under the
 	// controlled scheduler, which owns every interleaving (the wake window
 	// and preemptions inside calls on purpose), replays a failure exactly
@@ -126,6 +127,26 @@ type Options struct {
 	// primitive. (Controlled mode follows a scenario's steps: Spec.)
 	Scenario *scenario.Scenario
 }
+
+// Progress is what Options.Progress is told about a check under way.
+type Progress struct {
+	// Phase is "searching" (generating programs and judging their
+	// executions) or "shrinking" (a counterexample was found and is being
+	// made minimal, for at most ShrinkTime).
+	Phase string
+	// Programs and Executions count the search: programs generated and
+	// executions judged, so far or, once shrinking, up to the
+	// counterexample. ShrinkExecutions counts shrinking's executions.
+	Programs, Executions, ShrinkExecutions int
+	// Elapsed is the time since the check began.
+	Elapsed time.Duration
+}
+
+// The phases of Progress.Phase.
+const (
+	phaseSearching = "searching"
+	phaseShrinking = "shrinking"
+)
 
 // The modes of Options.Mode.
 const (
@@ -156,7 +177,7 @@ type Result struct {
 	Message  string `json:"message,omitempty"`
 	// Rule, when the failure contradicts one row of the Go dialect's
 	// table in specs/README.md directly, is that row ("G4"); the Report
-	// names it with what it says, under its first line. Empty when no
+	// names it, with what it says, in its first lines. Empty when no
 	// single row can be named soundly (other dialects, stress mode,
 	// failures that no row states).
 	Rule string `json:"rule,omitempty"`
@@ -519,10 +540,11 @@ func writeOutputs(o Options, r *Result, c *explore.Counterexample) error {
 
 // progress calls fn with the search's counts about four times a second
 // until stop is called.
-func progress(fn func(programs, executions int), st *explore.Stats) (stop func()) {
+func progress(fn func(Progress), st *explore.Stats) (stop func()) {
 	if fn == nil {
 		return func() {}
 	}
+	start := time.Now()
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -534,7 +556,12 @@ func progress(fn func(programs, executions int), st *explore.Stats) (stop func()
 			case <-done:
 				return
 			case <-tick.C:
-				fn(int(st.Programs.Load()), int(st.Schedules.Load()))
+				p := Progress{Phase: phaseSearching, Programs: int(st.Programs.Load()), Executions: int(st.Schedules.Load()), Elapsed: time.Since(start)}
+				if at := int(st.FoundAt.Load()); at > 0 {
+					p.Phase, p.ShrinkExecutions = phaseShrinking, p.Executions-at
+					p.Programs, p.Executions = int(st.FoundPrograms.Load()), at
+				}
+				fn(p)
 			}
 		}
 	}()

@@ -39,11 +39,14 @@ func ruleLine(id, says string) string {
 	return "breaks " + id + " (" + ruleTopics[id] + ", specs/README.md): " + says
 }
 
-// withRule puts the rule line under the report's first line (the property
-// violated).
+// withRule puts the rule line in the report's first lines: under the
+// property violated and the sentence saying how, which the rule explains.
 func withRule(report, id, says string) string {
 	first, rest, _ := strings.Cut(report, "\n")
-	return first + "\n" + ruleLine(id, says) + "\n" + rest
+	if msg, after, ok := strings.Cut(rest, "\n"); ok && strings.HasPrefix(msg, "  ") {
+		return first + "\n" + msg + "\n  " + ruleLine(id, says) + "\n" + after
+	}
+	return first + "\n  " + ruleLine(id, says) + "\n" + rest
 }
 
 // isQueue reports whether p is one of the queues (G14-G16).

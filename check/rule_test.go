@@ -84,8 +84,8 @@ func TestRuleOfCorpus(t *testing.T) {
 }
 
 // TestRuleInReport: a search's result names the row in Result.Rule and in
-// the report's second line, right under the property violated, with the
-// row's topic as specs/README.md gives it.
+// the report's third line, right under the property violated and how,
+// with the row's topic as specs/README.md gives it.
 func TestRuleInReport(t *testing.T) {
 	readme := readmeRows(t)
 	for _, m := range check.Mutants() {
@@ -100,10 +100,10 @@ func TestRuleInReport(t *testing.T) {
 		if r.Rule != rows[name] {
 			t.Errorf("%s: Result.Rule %q, want %q", name, r.Rule, rows[name])
 		}
-		lines := strings.SplitN(r.Report, "\n", 3)
-		head := "breaks " + r.Rule + " (" + readme[r.Rule] + ", specs/README.md): "
-		if len(lines) < 2 || !strings.HasPrefix(lines[0], "property violated") || !strings.HasPrefix(lines[1], head) {
-			t.Errorf("%s: the report's second line is not %q...:\n%s", name, head, r.Report)
+		lines := strings.SplitN(r.Report, "\n", 4)
+		head := "  breaks " + r.Rule + " (" + readme[r.Rule] + ", specs/README.md): "
+		if len(lines) < 3 || !strings.HasPrefix(lines[0], "property violated: "+r.Property) || lines[1] != "  "+r.Message || !strings.HasPrefix(lines[2], head) {
+			t.Errorf("%s: the report's third line is not %q...:\n%s", name, head, r.Report)
 		}
 	}
 }
