@@ -105,8 +105,9 @@ type Options struct {
 	// page that says so (the search's counts, or the failure's sentence).
 	JSON, HTML string
 	// Progress, when set, is called about four times a second during the
-	// search with the programs and executions so far.
-	Progress func(programs, executions int)
+	// search and the shrinking with what has been done so far (in stress
+	// mode, during the search only).
+	Progress func(Progress)
 	// Mode is how programs run: "controlled" (the default) under the
 	// controlled scheduler, which owns every interleaving (the wake window
 	// and preemptions inside calls on purpose), replays a failure exactly
@@ -154,6 +155,26 @@ type Options struct {
 	Shard string
 }
 
+// Progress is what Options.Progress is told about a check under way.
+type Progress struct {
+	// Phase is "searching" (generating programs and judging their
+	// executions) or "shrinking" (a counterexample was found and is being
+	// made minimal, for at most ShrinkTime).
+	Phase string
+	// Programs and Executions count the search: programs generated and
+	// executions judged, so far or, once shrinking, up to the
+	// counterexample. ShrinkExecutions counts shrinking's executions.
+	Programs, Executions, ShrinkExecutions int
+	// Elapsed is the time since the check began.
+	Elapsed time.Duration
+}
+
+// The phases of Progress.Phase.
+const (
+	phaseSearching = "searching"
+	phaseShrinking = "shrinking"
+)
+
 // The modes of Options.Mode.
 const (
 	modeControlled = "controlled"
@@ -181,6 +202,12 @@ type Result struct {
 	Failed   bool   `json:"failed"`
 	Property string `json:"property,omitempty"`
 	Message  string `json:"message,omitempty"`
+	// Rule, when the failure contradicts one row of the Go dialect's
+	// table in specs/README.md directly, is that row ("G4"); the Report
+	// names it, with what it says, in its first lines. Empty when no
+	// single row can be named soundly (other dialects, stress mode,
+	// failures that no row states).
+	Rule string `json:"rule,omitempty"`
 	// Seed is the seed the search ran with; Strategy and Dialect what it
 	// explored and judged against.
 	Seed     uint64        `json:"seed"`
@@ -303,6 +330,9 @@ func Run(target Target, o Options) (Result, error) {
 		fmt.Fprintf(&b, "\nbesides: the implementation left %d goroutines running after its runs ended; one of them:\n    %s\n", leaks, strings.ReplaceAll(leak, "\n", "\n    "))
 	}
 	r.Report = b.String()
+	if id, says := ruleOf(target.Primitive(), cfg.Dialect, c); id != "" {
+		r.Rule, r.Report = id, withRule(r.Report, id, says)
+	}
 	if o.SaveDir != "" {
 		name := target.Name()
 		if name == "" {
@@ -584,10 +614,11 @@ func writeOutputs(o Options, r *Result, c *explore.Counterexample) error {
 
 // progress calls fn with the search's counts about four times a second
 // until stop is called.
-func progress(fn func(programs, executions int), st *explore.Stats) (stop func()) {
+func progress(fn func(Progress), st *explore.Stats) (stop func()) {
 	if fn == nil {
 		return func() {}
 	}
+	start := time.Now()
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -599,7 +630,12 @@ func progress(fn func(programs, executions int), st *explore.Stats) (stop func()
 			case <-done:
 				return
 			case <-tick.C:
-				fn(int(st.Programs.Load()), int(st.Schedules.Load()))
+				p := Progress{Phase: phaseSearching, Programs: int(st.Programs.Load()), Executions: int(st.Schedules.Load()), Elapsed: time.Since(start)}
+				if at := int(st.FoundAt.Load()); at > 0 {
+					p.Phase, p.ShrinkExecutions = phaseShrinking, p.Executions-at
+					p.Programs, p.Executions = int(st.FoundPrograms.Load()), at
+				}
+				fn(p)
 			}
 		}
 	}()

@@ -100,6 +100,7 @@ func ReplayScenario(sc *scenario.Scenario, target Target) (Result, error) {
 	switch {
 	case r.Fails():
 		res.Property, res.Message = string(r.Failure.Property), r.Failure.Message
+		res.Rule, _ = verdictRule(sc.Primitive, sc.Dialect, *r.Failure, r.History)
 	case r.Inconclusive != nil:
 		res.Inconclusive = 1
 		res.Property, res.Message = string(r.Inconclusive.Property), r.Inconclusive.Message

@@ -37,11 +37,12 @@ func runStress(target Target, o Options, cfg explore.Config, budget explore.Budg
 		s.Program = &prog
 	}
 	if o.Progress != nil {
-		last := time.Now()
+		start := time.Now()
+		last := start
 		s.Progress = func(programs, runs int) {
 			if time.Since(last) >= 250*time.Millisecond {
 				last = time.Now()
-				o.Progress(programs, runs)
+				o.Progress(Progress{Phase: phaseSearching, Programs: programs, Executions: runs, Elapsed: last.Sub(start)})
 			}
 		}
 	}

@@ -16,18 +16,6 @@ import (
 	"github.com/syncheck/syncheck/check"
 )
 
-// shardJSON is one shard's line in a merged result.
-type shardJSON struct {
-	Shard        string `json:"shard"`
-	File         string `json:"file"`
-	Programs     int    `json:"programs"`
-	Executions   int    `json:"executions"`
-	Failed       bool   `json:"failed"`
-	FoundProgram int    `json:"found_program,omitempty"`
-	ElapsedNS    int64  `json:"elapsed_ns"`
-	Replay       string `json:"replay"`
-}
-
 // shardFlag matches the --shard flag in a replay command.
 var shardFlag = regexp.MustCompile(` --shard (\d+)/(\d+)`)
 
@@ -45,7 +33,7 @@ says which are missing or differ.
 Exit status: 0 no counterexample in any shard, 1 a counterexample, 2 bad
 input (a file that is not a shard's result, shards of different searches,
 a shard missing or given twice).`, stdout)
-	asJSON := fs.Bool("json", false, "print the merged result as JSON (verify --json's document, with a \"shards\" list)")
+	asJSON := fs.Bool("json", false, "print the merged result as JSON (verify --json's document, schema "+check.VerifySchema+", with a \"shards\" list: cmd/checkcli/SCHEMA.md)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -71,30 +59,30 @@ a shard missing or given twice).`, stdout)
 	return nil
 }
 
-// mergedJSON is verify's document for a whole search merged from shards.
-type mergedJSON struct {
-	verifyJSON
-	Shards []shardJSON `json:"shards"`
-}
-
 // mergeShards reads and checks the shards' results and merges them.
-func mergeShards(files []string) (*mergedJSON, error) {
+func mergeShards(files []string) (*check.VerifyReport, error) {
 	var (
-		out    mergedJSON
+		out    check.VerifyReport
 		search string // the command but for --shard
 		n      int
 		seen   = map[int]string{}
-		first  *verifyJSON
+		first  *check.VerifyReport
 	)
 	for _, file := range files {
 		b, err := readBounded(file, 64<<20)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
-		var v verifyJSON
+		var v check.VerifyReport
 		dec := json.NewDecoder(bytes.NewReader(b))
 		if err := dec.Decode(&v); err != nil {
 			return nil, usagef("%s: not a checkcli verify --json result: %v", file, err)
+		}
+		if v.Schema != check.VerifySchema {
+			return nil, usagef("%s: schema %q, want %q (checkcli verify --json)", file, v.Schema, check.VerifySchema)
+		}
+		if len(v.Shards) > 0 {
+			return nil, usagef("%s: already a merge of %d shards, not a shard's result", file, len(v.Shards))
 		}
 		m := shardFlag.FindStringSubmatch(v.Replay)
 		if v.Shard == "" || m == nil {
@@ -116,16 +104,16 @@ func mergeShards(files []string) (*mergedJSON, error) {
 			return nil, usagef("shard %d/%d given twice: %s and %s", k, n, other, file)
 		}
 		seen[k] = file
-		out.Shards = append(out.Shards, shardJSON{
-			Shard: v.Shard, File: file, Programs: v.Programs, Executions: v.Executions,
-			Failed: v.Failed, FoundProgram: v.FoundProgram, ElapsedNS: int64(v.Elapsed), Replay: v.Replay,
-		})
 		if first == nil {
 			first = &v
-			out.verifyJSON = v
+			out = v
 			out.Programs, out.Executions, out.Inconclusive, out.WindowCancels, out.Elapsed = 0, 0, 0, 0, 0
 			out.Failed = false
 		}
+		out.Shards = append(out.Shards, check.ShardSummary{
+			Shard: v.Shard, File: file, Programs: v.Programs, Executions: v.Executions,
+			Failed: v.Failed, FoundProgram: v.FoundProgram, ElapsedNS: int64(v.Elapsed), Replay: v.Replay,
+		})
 		out.Programs += v.Programs
 		out.Executions += v.Executions
 		out.Inconclusive += v.Inconclusive
@@ -204,7 +192,7 @@ func readBounded(file string, limit int64) ([]byte, error) {
 }
 
 // printMerged writes a merged result for people.
-func printMerged(w io.Writer, m *mergedJSON) {
+func printMerged(w io.Writer, m *check.VerifyReport) {
 	verdict := "no counterexample"
 	if m.Failed {
 		verdict = fmt.Sprintf("COUNTEREXAMPLE in shard %s, program %d", m.Result.Shard, m.FoundProgram)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/syncheck/syncheck/check"
 )
 
 // shardFiles runs the shards of a verify search in-process, each with
@@ -41,12 +43,12 @@ func TestMergeFailing(t *testing.T) {
 	args := []string{"lock", "--impl", "lock-barging", "--seed", "5", "--runs", "3000", "--time", "0", "--no-specs"}
 	files := shardFiles(t, 3, args...)
 	code, out, _ := runCLI(t, append([]string{"merge", "--json"}, files...)...)
-	var m mergedJSON
+	var m check.VerifyReport
 	if err := json.Unmarshal([]byte(out), &m); err != nil || code != 1 {
 		t.Fatalf("merge: exit %d, %v\n%s", code, err, out)
 	}
 	_, wout, _ := runCLI(t, append(append([]string{"verify"}, args...), "--json")...)
-	var whole verifyJSON
+	var whole check.VerifyReport
 	if err := json.Unmarshal([]byte(wout), &whole); err != nil {
 		t.Fatal(err)
 	}

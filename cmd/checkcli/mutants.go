@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -60,10 +59,9 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		}
 		return nil
 	}
-	var rows []row
-	killed := 0
+	doc := check.MutantsReport{Schema: check.MutantsSchema, Options: v.args(v.seed), Mutants: []check.MutantRow{}}
 	if !*asJSON {
-		fmt.Fprintf(stdout, "%-*s %-5s %-8s %-16s %11s %9s %-13s %s\n", width, "mutant", "class", "killed", "property", "executions", "seconds", "size t/o/p", "minimal")
+		fmt.Fprintf(stdout, "%-*s %-5s %-8s %-16s %-5s %11s %9s %-13s %s\n", width, "mutant", "class", "killed", "property", "rule", "executions", "seconds", "size t/o/p", "minimal")
 	}
 	for _, m := range all {
 		res, err := check.Run(m.Target, o)
@@ -75,55 +73,43 @@ the known minimal one. Exit status 1 if any mutant survives.`, stdout)
 		default:
 			fmt.Fprintf(stderr, "checkcli mutants: %s: %v\n", m.Target.Name(), err)
 		}
-		r := row{Name: m.Target.Name(), Primitive: string(m.Target.Primitive()), Class: m.Class, Killed: res.Failed,
-			Minimal: m.Minimal.String(), Saved: res.Saved}
+		r := check.MutantRow{Mutant: m.Target.Name(), Primitive: m.Target.Primitive(), Class: m.Class, Killed: res.Failed,
+			KnownMinimal: m.Minimal.String(), Saved: res.Saved}
 		if res.Failed {
-			killed++
-			r.Property, r.Executions, r.Seconds = res.Property, res.FoundAfter, res.Elapsed.Seconds()
-			r.Tasks, r.Ops, r.Preemptions = res.Size.Tasks, res.Size.Ops, res.Size.Preemptions
+			doc.Killed++
+			r.Property, r.Rule, r.ExecutionsToFailure, r.SecondsToFailure = res.Property, res.Rule, res.FoundAfter, res.Elapsed.Seconds()
+			r.Size = &res.Size
+		} else {
+			doc.Survived++
 		}
-		rows = append(rows, r)
+		doc.Mutants = append(doc.Mutants, r)
 		if !*asJSON {
-			r.print(stdout, width)
+			printRow(stdout, r, width)
 		}
 	}
 	if *asJSON {
-		b, err := json.MarshalIndent(rows, "", "  ")
-		if err != nil {
+		if err := writeJSON(stdout, doc); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s\n", b)
 	} else {
-		fmt.Fprintf(stdout, "mutants: %d killed, %d survived (each: %s)\n", killed, len(all)-killed, v.args(v.seed))
+		fmt.Fprintf(stdout, "mutants: %d killed, %d survived (each: %s)\n", doc.Killed, doc.Survived, v.args(v.seed))
 	}
-	if killed < len(all) {
+	if doc.Survived > 0 {
 		return errFailed
 	}
 	return nil
 }
 
-// row is one line of the mutants table.
-type row struct {
-	Name        string  `json:"mutant"`
-	Primitive   string  `json:"primitive"`
-	Class       string  `json:"class"`
-	Killed      bool    `json:"killed"`
-	Property    string  `json:"property,omitempty"`
-	Executions  int     `json:"executions_to_failure,omitempty"`
-	Seconds     float64 `json:"seconds_to_failure,omitempty"`
-	Tasks       int     `json:"tasks,omitempty"`
-	Ops         int     `json:"ops,omitempty"`
-	Preemptions int     `json:"preemptions,omitempty"`
-	Minimal     string  `json:"known_minimal"`
-	Saved       string  `json:"saved,omitempty"`
-}
-
-// print writes the row as a line of the table.
-func (r row) print(w io.Writer, width int) {
+// printRow writes r as a line of the table.
+func printRow(w io.Writer, r check.MutantRow, width int) {
 	if r.Killed {
-		fmt.Fprintf(w, "%-*s %-5s %-8s %-16s %11d %9.3f %-13s %s\n", width, r.Name, r.Class, "killed", r.Property, r.Executions, r.Seconds,
-			fmt.Sprintf("%d/%d/%d", r.Tasks, r.Ops, r.Preemptions), r.Minimal)
+		rule := r.Rule
+		if rule == "" {
+			rule = "-"
+		}
+		fmt.Fprintf(w, "%-*s %-5s %-8s %-16s %-5s %11d %9.3f %-13s %s\n", width, r.Mutant, r.Class, "killed", r.Property, rule, r.ExecutionsToFailure, r.SecondsToFailure,
+			r.Size, r.KnownMinimal)
 		return
 	}
-	fmt.Fprintf(w, "%-*s %-5s %-8s %-16s %11s %9s %-13s %s\n", width, r.Name, r.Class, "SURVIVED", "-", "-", "-", "-", r.Minimal)
+	fmt.Fprintf(w, "%-*s %-5s %-8s %-16s %-5s %11s %9s %-13s %s\n", width, r.Mutant, r.Class, "SURVIVED", "-", "-", "-", "-", "-", r.KnownMinimal)
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/syncheck/syncheck/check"
 )
 
 // buildCheckcli builds checkcli once into a temporary directory, for the
@@ -105,10 +107,10 @@ func runScript(t *testing.T, shell, script, dir string, env ...string) (string, 
 }
 
 // wholeSearch runs the search the recipes split, in one process.
-func wholeSearch(t *testing.T, primitive, seed, runs string) verifyJSON {
+func wholeSearch(t *testing.T, primitive, seed, runs string) check.VerifyReport {
 	t.Helper()
 	code, out, errOut := runCLI(t, "verify", primitive, "--no-specs", "--seed", seed, "--runs", runs, "--time", "0", "--json")
-	var v verifyJSON
+	var v check.VerifyReport
 	if err := json.Unmarshal([]byte(out), &v); err != nil || code != 0 {
 		t.Fatalf("whole search: exit %d, %v\n%s", code, err, errOut)
 	}
@@ -117,9 +119,9 @@ func wholeSearch(t *testing.T, primitive, seed, runs string) verifyJSON {
 
 // checkMerged: the merge of the shards' results passed, with the whole
 // search's totals.
-func checkMerged(t *testing.T, out string, whole verifyJSON, shards int) {
+func checkMerged(t *testing.T, out string, whole check.VerifyReport, shards int) {
 	t.Helper()
-	var m mergedJSON
+	var m check.VerifyReport
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatalf("merge --json: %v\n%s", err, out)
 	}

@@ -222,25 +222,46 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	})
 	defer stopInterrupt()
 
-	specsRun := 0
-	if !*noSpecs && *implName == "impl" {
-		if specsRun, err = runSpecsOf(p, target, stdout); err != nil {
-			return err
-		}
-	}
-
 	// The seed up front, on stderr: a search cut short (Ctrl-C, a CI
 	// timeout) can still be run again.
 	fmt.Fprintf(stderr, "checkcli verify: searching %s with seed %d (Ctrl-C stops it and prints the command that runs it again)\n", p, o.Seed)
-	show := progress(stdout, !*asJSON)
-	o.Progress = func(programs, executions int) {
-		if executions >= 0 {
-			done.Store(int64(executions))
+	show := newProgressLine(stderr, &v)
+	doc := check.VerifyReport{Schema: check.VerifySchema, Primitive: p}
+	scs, err := embeddedScenarios(p)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *noSpecs:
+		doc.SpecsSkipped, doc.SpecsSkippedBecause = len(scs), "--no-specs"
+	case *implName != "impl":
+		doc.SpecsSkipped, doc.SpecsSkippedBecause = len(scs), "--impl "+*implName+": the scenarios state the built-in implementation's behaviour, which a mutant breaks on purpose"
+	default:
+		var failed *check.Result
+		doc.SpecsPassed, doc.SpecsFailed, failed = runSpecsOf(scs, target, stdout, !*asJSON, show.specs)
+		show.done()
+		if failed != nil {
+			if !*asJSON {
+				fmt.Fprintf(stdout, "verify %s: %d of %d scenarios about %s in specs/ fail: the search did not run\n", p, doc.SpecsFailed, len(scs), p)
+				return errFailed
+			}
+			doc.Result = *failed
+			return printJSON(stdout, doc)
 		}
-		show(programs, executions)
+	}
+
+	o.Progress = func(pr check.Progress) {
+		done.Store(int64(pr.Executions))
+		show.update(pr)
 	}
 	res, err := check.Run(target, o)
-	o.Progress(-1, -1)
+	show.done()
+	if errors.Is(err, check.ErrTooFewExecutions) && *asJSON {
+		doc.Result, doc.NoVerdict = res, err.Error()
+		doc.Result.Replay = replay(res.Seed)
+		printJSON(stdout, doc)
+		return errFailed
+	}
 	if errors.Is(err, check.ErrTooFewExecutions) {
 		fmt.Fprintf(stdout, "verify %s (%s): NO VERDICT: %v\n", p, target.Name(), err)
 		return errFailed
@@ -253,17 +274,10 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	}
 	res.Replay = replay(res.Seed)
 	if *asJSON {
-		b, err := json.MarshalIndent(verifyJSON{Primitive: string(p), Specs: specsRun, Result: res}, "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s\n", b)
-		if res.Failed {
-			return errFailed
-		}
-		return nil
+		doc.Result = res
+		return printJSON(stdout, doc)
 	}
-	printVerify(stdout, p, target, res, specsRun)
+	printVerify(stdout, p, target, res, doc.SpecsPassed)
 	if !res.Failed && v.runs > 0 && res.Executions < v.runs {
 		fmt.Fprintf(stdout, "  stopped by --time %s after %d executions (of --runs %d)\n", v.budget, res.Executions, v.runs)
 	}
@@ -273,26 +287,53 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	return nil
 }
 
-// runSpecsOf runs the specs/ scenarios about p against the model and
-// target, before the search; it returns how many passed, or errFailed
-// after printing the first failure.
-func runSpecsOf(p model.Primitive, target check.Target, stdout io.Writer) (int, error) {
-	scs, err := embeddedScenarios(p)
-	if err != nil {
-		return 0, err
-	}
+// runSpecsOf runs the scenarios scs (specs/, about one primitive) against
+// the model and target, before the search, and counts those that pass and
+// fail; it prints each failure when print is set, and returns the first
+// as a result (its Replay the command that replays it). specs is told
+// how far it got.
+func runSpecsOf(scs []*scenario.Scenario, target check.Target, stdout io.Writer, print bool, specs func(done, n int)) (passed, failed int, first *check.Result) {
 	for i, sc := range scs {
+		specs(i, len(scs))
 		var t *check.Target
 		if sc.Dialect == model.Go {
 			t = &target
 		}
-		if r := check.Spec(sc, t, false); r.Failed {
+		r := check.Spec(sc, t, false)
+		if !r.Failed {
+			passed++
+			continue
+		}
+		failed++
+		r.Replay = "go run ./cmd/checkcli spec -v " + sc.File
+		if print {
 			fmt.Fprintf(stdout, "FAIL %s\n     %s\n%s", sc.File, r.Message, r.Report)
-			fmt.Fprintf(stdout, "replay: go run ./cmd/checkcli spec -v %s\n", sc.File)
-			return i, errFailed
+			fmt.Fprintf(stdout, "replay: %s\n", r.Replay)
+		}
+		if first == nil {
+			first = &r
 		}
 	}
-	return len(scs), nil
+	return passed, failed, first
+}
+
+// printJSON prints doc, and returns errFailed when it reports a failure.
+func printJSON(stdout io.Writer, doc check.VerifyReport) error {
+	if err := writeJSON(stdout, doc); err != nil {
+		return err
+	}
+	if doc.Failed {
+		return errFailed
+	}
+	return nil
+}
+
+// writeJSON writes doc as indented JSON, "->" as it is (not \u003e).
+func writeJSON(w io.Writer, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
 }
 
 // printVerify writes verify's result for people: the coverage of a search
@@ -350,38 +391,6 @@ func lookupTarget(p model.Primitive, name string) (check.Target, error) {
 		names = append(names, m.Target.Name())
 	}
 	return check.Target{}, usagef("unknown implementation %q (want impl or a mutant: %s)", name, strings.Join(names, ", "))
-}
-
-type verifyJSON struct {
-	Primitive string `json:"primitive"`
-	Specs     int    `json:"specs_passed"`
-	check.Result
-}
-
-// progress returns a check.Options.Progress that prints a one-line
-// progress indicator on a terminal, from the second second on; quiet when
-// stdout is not a terminal. Called with -1 it clears the line.
-func progress(w io.Writer, enabled bool) func(programs, executions int) {
-	f, ok := w.(*os.File)
-	if !enabled || !ok {
-		return func(int, int) {}
-	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return func(int, int) {}
-	}
-	start := time.Now()
-	shown := false
-	return func(programs, executions int) {
-		switch {
-		case programs < 0:
-			if shown {
-				fmt.Fprint(f, "\r\033[K")
-			}
-		case time.Since(start) >= time.Second:
-			shown = true
-			fmt.Fprintf(f, "\r\033[K%v: %d programs, %d executions", time.Since(start).Round(time.Second), programs, executions)
-		}
-	}
 }
 
 // embeddedScenarios returns the scenarios about p from specs/.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/harness"
+	"github.com/syncheck/syncheck/check/internal/history"
 	"github.com/syncheck/syncheck/check/internal/judge"
 	"github.com/syncheck/syncheck/check/internal/mutants"
 	"github.com/syncheck/syncheck/check/internal/prims"
@@ -35,6 +36,8 @@ type Result struct {
 	// Skipped lists the steps the target could not take (the run diverged
 	// from the recorded one, as it does once a bug is fixed).
 	Skipped []string
+	// History is the replay's history, which the verdicts point into.
+	History []history.Event
 }
 
 // Fails reports whether the counterexample still fails.
@@ -69,7 +72,7 @@ func Replay(sc *scenario.Scenario, target harness.Target, opts judge.Options) (*
 	}
 	in.Quiescent, in.Parked = ex.ParkedAtEnd()
 	in.Parks, in.ParksKnown = ex.Registrations()
-	res := &Result{Scenario: sc, Target: target.Name, Skipped: skipped}
+	res := &Result{Scenario: sc, Target: target.Name, Skipped: skipped, History: ex.History}
 	for _, v := range judge.Judge(in, opts) {
 		if v.Status == judge.Inconclusive && res.Inconclusive == nil {
 			v := v

@@ -93,6 +93,10 @@ type Stats struct {
 	Inconclusive atomic.Int64 // executions a judge could not decide (not failures)
 	Failures     atomic.Int64 // failing executions
 	WindowCancel atomic.Int64 // cancels delivered inside a wake window
+	// FoundAt and FoundPrograms are Schedules and Programs (the failing
+	// program counted) when the first failing execution was judged; 0
+	// before. Run's search stops there and shrinking begins.
+	FoundAt, FoundPrograms atomic.Int64
 }
 
 // Failure is what went wrong in one execution.
@@ -290,8 +294,9 @@ func (r *propRunner) Judge(ex *Execution) bool {
 		if inc {
 			st.Inconclusive.Add(1)
 		}
-		if f != nil {
-			st.Failures.Add(1)
+		if f != nil && st.Failures.Add(1) == 1 {
+			st.FoundAt.Store(st.Schedules.Load())
+			st.FoundPrograms.Store(st.Programs.Load() + 1)
 		}
 	}
 	if r.p.rec != nil {
