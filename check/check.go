@@ -87,8 +87,10 @@ type Options struct {
 	// points (its sched.Mutex, sched.Slot and Yield calls) before the check
 	// stops and reports it as blocked outside impl/sched: waiting on a
 	// sync.Mutex, a channel, a sleep, a goroutine of its own, which under
-	// the controlled scheduler would wait forever. Default 1s; negative:
-	// never (a block then hangs the test).
+	// the controlled scheduler would wait forever. A task whose goroutine
+	// is still on the CPU or waiting for it then (a spin, or a step slowed
+	// by a loaded machine) gets up to ten times as long. Default 1s;
+	// negative: never (a block then hangs the test).
 	StepTimeout time.Duration
 	// SaveDir, when set, is where a counterexample is saved as a scenario,
 	// under SaveDir/<primitive>/, for Replay to re-run in every later test.

@@ -331,6 +331,17 @@ type Scheduler struct {
 	over       atomic.Bool // Close ran: the watchdog stops
 	watchSeq   uint64
 	watchTicks int
+	watchBusy  int // timeouts this step ran through on the CPU
+	// watchMu guards what the watchdog reads of the step under way: its
+	// task, the point it resumed from, and whether Close is unwinding.
+	// The driver writes them before the step's seq turns odd; the task's
+	// own fields (its point, which its goroutine rewrites at its next
+	// hook, perhaps while the watchdog fires) are never read by the
+	// watchdog.
+	watchMu     sync.Mutex
+	stepTask    *task
+	stepFrom    string
+	stepUnwinds bool
 }
 
 // DefaultStepTimeout is how long a Step may run before the watchdog reports
@@ -373,7 +384,7 @@ func (s *Scheduler) watch() {
 	}
 	seq := s.seq.Load()
 	if seq&1 == 0 || seq != s.watchSeq {
-		s.watchSeq, s.watchTicks = seq, 1
+		s.watchSeq, s.watchTicks, s.watchBusy = seq, 1, 0
 		s.watchdog.Load().Reset(s.timeout / watchTicks)
 		return
 	}
@@ -385,16 +396,64 @@ func (s *Scheduler) watch() {
 	if id < 0 {
 		return // handing back: not stuck after all
 	}
-	t := s.tasks[id]
+	s.watchMu.Lock()
+	t, from, unwinds := s.stepTask, s.stepFrom, s.stepUnwinds
+	s.watchMu.Unlock()
+	if t == nil || s.seq.Load() != seq {
+		return // the step ended meanwhile
+	}
 	stack := s.taskStack()
-	if s.closed {
+	if st := goroutineState(stack); (st == "running" || st == "runnable") && s.watchBusy < maxBusyChecks {
+		// On the CPU or waiting for it, not blocked: a slow step on a
+		// loaded machine (the race detector, more runs than cores), or a
+		// spin. Give it longer before calling it stuck.
+		s.watchBusy++
+		s.watchTicks = 0
+		s.watchdog.Load().Reset(s.timeout / watchTicks)
+		return
+	}
+	if unwinds {
 		s.poisonWith(misusef("task %s did not hand back within %v of being unwound (Close): a goroutine that is not the task's (did the primitive start its own goroutine?) took the task's turn at a hook, or the task blocked outside the hooks; the task's goroutine:\n%s", t.name, s.timeout, stack))
 		return
 	}
-	st := &Stuck{Task: t.id, Name: t.name, From: t.point, Timeout: s.timeout, Stack: stack}
+	st := &Stuck{Task: t.id, Name: t.name, From: from, Timeout: s.timeout, Stack: stack}
 	s.poisonWith(&Misuse{Stuck: st, Msg: fmt.Sprintf(
 		"task %s, resumed at %q, has neither reached a scheduling point nor returned for %v: it blocked outside impl/sched (a sync.Mutex, a channel, a sleep, a goroutine of its own) or it spins",
-		t.name, t.point, s.timeout)})
+		t.name, from, s.timeout)})
+}
+
+// underWay records, for the watchdog, the step about to start: t resumes
+// from point (or is unwound by Close). It is called before the turn is
+// t's, while t's goroutine is parked.
+func (s *Scheduler) underWay(t *task, from string, unwinds bool) {
+	if s.timeout <= 0 {
+		return
+	}
+	s.watchMu.Lock()
+	s.stepTask, s.stepFrom, s.stepUnwinds = t, from, unwinds
+	s.watchMu.Unlock()
+}
+
+// maxBusyChecks is how many more timeouts a step whose goroutine is
+// running or runnable (not blocked) is given before it is reported: a
+// step slowed by a loaded machine ends long before; one that spins does
+// not.
+const maxBusyChecks = 9
+
+// goroutineState is the state in a goroutine record's header
+// ("goroutine 7 [chan receive]:" -> "chan receive"), without the minutes
+// a long wait adds ("chan receive, 2 minutes"); "" if none.
+func goroutineState(rec string) string {
+	_, rest, ok := strings.Cut(rec, "[")
+	if !ok {
+		return ""
+	}
+	st, _, ok := strings.Cut(rest, "]")
+	if !ok {
+		return ""
+	}
+	st, _, _ = strings.Cut(st, ",")
+	return st
 }
 
 // taskStack returns the stack of the running task's goroutine ("" if it
@@ -662,6 +721,7 @@ func (s *Scheduler) Step(c Choice) Event {
 			s.trace = make([]Event, 0, 64)
 		}
 	}
+	s.underWay(t, ev.From, false)
 	s.turn.Store(int32(t.id))
 	if s.timeout > 0 && s.watchdog.Load() == nil {
 		tm := time.AfterFunc(time.Hour, s.watch)
@@ -997,6 +1057,7 @@ func (s *Scheduler) Close() {
 			t.kind, t.point = AtAbort, "abort"
 			continue
 		}
+		s.underWay(t, t.point, true)
 		s.turn.Store(int32(t.id))
 		t.aborted = true
 		s.seq.Add(1) // odd: under way
