@@ -96,7 +96,8 @@ type Options struct {
 	// under SaveDir/<primitive>/, for Replay to re-run in every later test.
 	SaveDir string
 	// JSON and HTML, when set, are files the result is written to: the
-	// Result as JSON, and a self-contained page (no network when opened)
+	// Result as JSON (a VerifyReport of schema VerifySchema, as checkcli
+	// verify --json prints, with no scenarios replayed), and a self-contained page (no network when opened)
 	// for people: for a counterexample, the failed property and the text
 	// report's sentence, what the model allowed instead, one column per
 	// task of its calls and results with the blamed task in red (the one
@@ -305,7 +306,7 @@ func Run(target Target, o Options) (Result, error) {
 		r.Failed, r.Property = true, "goroutine-leak"
 		r.Message = fmt.Sprintf("the implementation left %d goroutines running after its runs ended (started inside its calls, never ended)", leaks)
 		r.Report = fmt.Sprintf("property violated: goroutine-leak\n  %s\n  one of them:\n    %s\n", r.Message, strings.ReplaceAll(leak, "\n", "\n    "))
-		return r, writeOutputs(o, &r, nil)
+		return r, writeOutputs(o, target.Primitive(), &r, nil)
 	}
 	if !r.Failed {
 		need := minExecutions
@@ -316,7 +317,7 @@ func Run(target Target, o Options) (Result, error) {
 			return r, fmt.Errorf("%w: %d judged in %v, a verdict needs at least %d (raise Time or Runs)",
 				ErrTooFewExecutions, r.Executions, r.Elapsed.Round(time.Millisecond), need)
 		}
-		return r, writeOutputs(o, &r, nil)
+		return r, writeOutputs(o, target.Primitive(), &r, nil)
 	}
 	c := res.Minimal
 	if c == nil {
@@ -344,7 +345,7 @@ func Run(target Target, o Options) (Result, error) {
 			return r, fmt.Errorf("saving the counterexample: %w", err)
 		}
 	}
-	return r, writeOutputs(o, &r, c)
+	return r, writeOutputs(o, target.Primitive(), &r, c)
 }
 
 // Verify explores target's interleavings within the budget and, if it
@@ -365,7 +366,7 @@ func Verify(t testing.TB, target Target, o Options) Result {
 	r, err := Run(target, o)
 	r.Replay = goTestCommand(t, r.Seed)
 	if json != "" {
-		if werr := writeOutputs(Options{JSON: json}, &r, nil); werr != nil && err == nil {
+		if werr := writeOutputs(Options{JSON: json}, target.Primitive(), &r, nil); werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -579,9 +580,12 @@ func goTestCommand(t testing.TB, seed uint64) string {
 }
 
 // writeOutputs writes Options.JSON and Options.HTML.
-func writeOutputs(o Options, r *Result, c *explore.Counterexample) error {
+func writeOutputs(o Options, p model.Primitive, r *Result, c *explore.Counterexample) error {
 	if o.JSON != "" {
-		b, err := json.MarshalIndent(r, "", "  ")
+		// The document checkcli verify --json prints, less the scenarios,
+		// which a library call does not replay.
+		doc := VerifyReport{Schema: VerifySchema, Primitive: p, SpecsSkippedBecause: "a library call (check.Run, check.Verify) replays no scenarios", Result: *r}
+		b, err := json.MarshalIndent(doc, "", "  ")
 		if err != nil {
 			return err
 		}

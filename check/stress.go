@@ -64,7 +64,7 @@ func runStress(target Target, o Options, cfg explore.Config, budget explore.Budg
 		r.Failed, r.Property = true, "goroutine-leak"
 		r.Message = fmt.Sprintf("the implementation left %d goroutines running after its runs ended (started inside its calls, never ended)", leaks)
 		r.Report = fmt.Sprintf("property violated: goroutine-leak\n  %s\n  one of them:\n    %s\n", r.Message, strings.ReplaceAll(leak, "\n", "\n    "))
-		return r, writeOutputs(o, &r, nil)
+		return r, writeOutputs(o, target.Primitive(), &r, nil)
 	}
 	if !r.Failed {
 		need := minExecutions
@@ -75,7 +75,7 @@ func runStress(target Target, o Options, cfg explore.Config, budget explore.Budg
 			return r, fmt.Errorf("%w: %d runs in %v, a verdict needs at least %d (raise Time or Runs)",
 				ErrTooFewExecutions, r.Executions, r.Elapsed.Round(time.Millisecond), need)
 		}
-		return r, writeOutputs(o, &r, nil)
+		return r, writeOutputs(o, target.Primitive(), &r, nil)
 	}
 	c := res.Minimal
 	r.Property, r.Message = string(c.Failure.Property), c.Failure.Message
@@ -86,5 +86,5 @@ func runStress(target Target, o Options, cfg explore.Config, budget explore.Budg
 	if leaks > 0 {
 		r.Report += fmt.Sprintf("\nbesides: the implementation left %d goroutines running after its runs ended; one of them:\n    %s\n", leaks, strings.ReplaceAll(leak, "\n", "\n    "))
 	}
-	return r, writeOutputs(o, &r, nil)
+	return r, writeOutputs(o, target.Primitive(), &r, nil)
 }
