@@ -599,6 +599,11 @@ func writeOutputs(o Options, p model.Primitive, r *Result, c *explore.Counterexa
 			return err
 		}
 		about := report.About{Target: r.Target, Dialect: r.Dialect, Seed: r.Seed}
+		for _, line := range strings.SplitN(r.Report, "\n", 4) {
+			if l := strings.TrimSpace(line); strings.HasPrefix(l, "breaks G") {
+				about.Rule = l
+			}
+		}
 		switch {
 		case c != nil:
 			err = report.HTML(f, c, about)

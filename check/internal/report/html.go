@@ -27,6 +27,9 @@ type About struct {
 	Dialect model.Dialect
 	Seed    uint64 // the search's seed (0 to leave it out)
 	Replay  string // the command that replays it ("" to leave it out)
+	// Rule is the text report's line naming the Go dialect's rule the
+	// failure breaks ("breaks G4 (...): ..."; "" when none).
+	Rule string
 }
 
 // HTML writes c as one self-contained page (inline CSS, no script of its
@@ -66,6 +69,7 @@ type page struct {
 	Panic          string
 	Facts          string
 	Blame          string // who is in red, and why
+	Rule           string
 	Tasks          []pageTask
 	Rows           []pageRow
 	Lines2         []pageLine
@@ -112,6 +116,7 @@ func buildPage(c *explore.Counterexample, a About) *page {
 		Property: string(c.Property),
 		Message:  linkSteps(c.Message),
 		Replay:   a.Replay,
+		Rule:     a.Rule,
 	}
 	pg.Heading = "property violated: " + pg.Property
 	pg.Title = "syncheck: " + pg.Property + " violated"
@@ -326,6 +331,7 @@ h1.pass .prop { color: #1a7f37; }
 h2 { font-size: 1.1em; margin: 1.6em 0 .5em; }
 code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 .message { border-left: 5px solid #d1242f; background: #fff0f0; padding: .6em .9em; white-space: pre-wrap; overflow-wrap: anywhere; max-width: 70em; }
+.rule { color: #444; font-style: italic; max-width: 70em; overflow-wrap: anywhere; }
 .facts { color: #555; }
 .blame { font-weight: 600; color: #b3141b; }
 .expected { border-left: 5px solid #1a7f37; background: #f0fff3; padding: .4em .9em; max-width: 70em; overflow-wrap: anywhere; }
@@ -363,6 +369,7 @@ iframe { width: 100%; height: 22em; border: 1px solid #d0d7de; margin-top: .5em;
 {{else}}
 <h1 id="heading">property violated: <span class="prop" id="property">{{.Property}}</span></h1>
 <p class="message" id="message">{{.Message}}</p>
+{{if .Rule}}<p class="rule" id="rule">{{.Rule}}</p>{{end}}
 {{if .Blame}}<p class="blame" id="blame">{{.Blame}}</p>{{end}}
 {{if or .Expected .States}}<div class="expected" id="expected">
 {{if .Expected}}<p><b>The model allows instead:</b> {{.Expected}}</p>{{end}}
