@@ -93,9 +93,12 @@ type Stats struct {
 	Inconclusive atomic.Int64 // executions a judge could not decide (not failures)
 	Failures     atomic.Int64 // failing executions
 	WindowCancel atomic.Int64 // cancels delivered inside a wake window
-	// FoundAt and FoundPrograms are Schedules and Programs (the failing
-	// program counted) when the first failing execution was judged; 0
-	// before. Run's search stops there and shrinking begins.
+	// FoundAt and FoundPrograms are, once Run's search has found its
+	// failure (the first in program order, whatever its workers), the
+	// executions judged up to it and the programs (it counted), as Run's
+	// Result says; 0 before. Shrinking begins there. (Schedules and
+	// Programs count everything judged, a parallel search's programs run
+	// ahead and shrinking's runs included.)
 	FoundAt, FoundPrograms atomic.Int64
 }
 
@@ -294,9 +297,8 @@ func (r *propRunner) Judge(ex *Execution) bool {
 		if inc {
 			st.Inconclusive.Add(1)
 		}
-		if f != nil && st.Failures.Add(1) == 1 {
-			st.FoundAt.Store(st.Schedules.Load())
-			st.FoundPrograms.Store(st.Programs.Load() + 1)
+		if f != nil {
+			st.Failures.Add(1)
 		}
 	}
 	if r.p.rec != nil {

@@ -195,6 +195,7 @@ func Run(target harness.Target, cfg Config, budget Budget) Result {
 		rec.deadline = start.Add(budget.Time)
 	}
 	p.rec = rec
+	rec.stats = cfg.Stats
 	if cfg.Workers > 1 {
 		p.searchParallel(cfg.Workers, seed, cfg.Shard)
 	} else {
@@ -348,6 +349,7 @@ type recorder struct {
 	stop  func() bool
 	cut   bool
 
+	stats     *Stats // Config.Stats, told when the first failure is found
 	progSeed  uint64 // the seed of the program being explored
 	progIndex uint64 // its number in the whole search
 	draws     []int  // what the last program drew
@@ -427,6 +429,10 @@ func (r *recorder) end(prog *Program, o outcome) {
 		r.firstIn = time.Since(r.start)
 		r.failSeed = r.progSeed
 		r.failIndex = r.progIndex
+		if r.stats != nil {
+			r.stats.FoundPrograms.Store(int64(r.programs))
+			r.stats.FoundAt.Store(int64(r.firstAt))
+		}
 		r.phase = shrinking
 	}
 }
