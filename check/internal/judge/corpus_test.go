@@ -318,7 +318,7 @@ func TestEnginesAgree(t *testing.T) {
 			continue // the 6-task specs are slow under -race; checked without
 		}
 		for _, v := range []variant{{}, {quiesce: in.Quiescent}, {strict: p.parks}, {strict: p.parks, quiesce: in.Quiescent}} {
-			r1, _ := p.check(v, 10*time.Second)
+			r1 := p.check(v, 10*time.Second)
 			s := newSpace(p)
 			nd := s.nondeterministic()
 			r2 := porcupine.CheckOperationsTimeout(nd.ToModel(), p.operations(v), 10*time.Second)

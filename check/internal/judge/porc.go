@@ -49,7 +49,8 @@ type pop struct {
 	mustPark bool
 	optional bool
 	anyRes   bool
-	at       int // cancel: its history index
+	at       int   // cancel: its history index
+	sig      int32 // its signature in the space that judges it (sign)
 }
 
 // variant selects the constraints of one check.
@@ -159,7 +160,7 @@ func (s *space) initSet() *cset {
 
 // step is porcupine's Step on sets: apply o to every member, close, merge.
 func (s *space) step(set *cset, o *pop) *cset {
-	key := uint64(uint32(set.id))<<32 | uint64(uint32(o.id))
+	key := uint64(uint32(set.id))<<32 | uint64(uint32(o.sig))
 	if r, ok := s.memo[key]; ok {
 		return r
 	}
@@ -282,19 +283,22 @@ func (s *space) nondeterministic() porcupine.NondeterministicModel {
 	}
 }
 
-// check runs porcupine on p under v with a fresh space (porcupine may keep
-// running on a space after a timeout, so a space is never reused after
-// one). It returns the result and the space, nil after a timeout.
-func (p *prepared) check(v variant, timeout time.Duration) (porcupine.CheckResult, *space) {
+// check runs porcupine on p under v with a space of the pool (spaces.go),
+// returned to it afterwards; porcupine may keep running on a space after a
+// timeout, so a space is never reused after one. It returns the result.
+func (p *prepared) check(v variant, timeout time.Duration) porcupine.CheckResult {
 	if timeout <= 0 {
-		return porcupine.Unknown, nil
+		return porcupine.Unknown
 	}
-	s := newSpace(p)
-	res := porcupine.CheckOperationsTimeout(s.porcupineModel(), p.operations(v), timeout)
+	s := getSpace(p)
+	ops := p.operations(v)
+	s.sign(ops)
+	res := porcupine.CheckOperationsTimeout(s.porcupineModel(), ops, timeout)
 	if res == porcupine.Unknown {
-		return res, nil
+		return res
 	}
-	return res, s
+	putSpace(s)
+	return res
 }
 
 // Porcupine returns what the linearizability judge gives porcupine for in:
@@ -310,5 +314,7 @@ func Porcupine(in Input, strict, quiescence bool) (porcupine.Model, []porcupine.
 	}
 	s := newSpace(p)
 	v := variant{strict: strict && p.parks, quiesce: quiescence && in.Quiescent}
-	return s.porcupineModel(), p.operations(v), nil
+	ops := p.operations(v)
+	s.sign(ops)
+	return s.porcupineModel(), ops, nil
 }

@@ -66,7 +66,7 @@ func (j *judging) result(v variant) porcupine.CheckResult {
 	if r, ok := j.results[v]; ok {
 		return r
 	}
-	r, _ := j.p.check(v, time.Until(j.deadline))
+	r := j.p.check(v, time.Until(j.deadline))
 	j.results[v] = r
 	return r
 }
