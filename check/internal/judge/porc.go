@@ -283,16 +283,28 @@ func (s *space) nondeterministic() porcupine.NondeterministicModel {
 	}
 }
 
-// check runs porcupine on p under v with a space of the pool (spaces.go),
-// returned to it afterwards; porcupine may keep running on a space after a
-// timeout, so a space is never reused after one. It returns the result.
+// check decides whether p is linearizable under v, on a space of the pool
+// (spaces.go), returned to it afterwards: the fast search first
+// (search.go), which answers Ok when it finds a linearization, then
+// porcupine. Porcupine may keep running on a space after a timeout, so a
+// space is never reused after one. It returns the result.
 func (p *prepared) check(v variant, timeout time.Duration) porcupine.CheckResult {
 	if timeout <= 0 {
 		return porcupine.Unknown
 	}
+	deadline := time.Now().Add(timeout)
 	s := getSpace(p)
 	ops := p.operations(v)
 	s.sign(ops)
+	if s.linearizable(ops, deadline) {
+		putSpace(s)
+		return porcupine.Ok
+	}
+	timeout = time.Until(deadline)
+	if timeout <= 0 {
+		putSpace(s) // porcupine never ran on it
+		return porcupine.Unknown
+	}
 	res := porcupine.CheckOperationsTimeout(s.porcupineModel(), ops, timeout)
 	if res == porcupine.Unknown {
 		return res

@@ -81,6 +81,8 @@ type space struct {
 	ts    []tstate // scratch
 	nsets int32
 	init  *cfg
+	// search is the fast search's buffers (search.go).
+	search searchBuf
 	// What the space is for (fits).
 	prim    model.Primitive
 	dialect model.Dialect
