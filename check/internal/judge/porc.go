@@ -130,6 +130,9 @@ type cset struct {
 	id      int32
 	members []*cfg
 	hash    uint64
+	// next memoizes step: by operation signature, the set it leads to
+	// (noSet: none); nil where not computed yet.
+	next []*cset
 }
 
 // internSet returns the interned set of members (sorted in place); nil for
@@ -159,10 +162,15 @@ func (s *space) initSet() *cset {
 }
 
 // step is porcupine's Step on sets: apply o to every member, close, merge.
+// Steps are memoized per set, by the operation's signature.
 func (s *space) step(set *cset, o *pop) *cset {
-	key := uint64(uint32(set.id))<<32 | uint64(uint32(o.sig))
-	if r, ok := s.memo[key]; ok {
-		return r
+	if int(o.sig) < len(set.next) {
+		if r := set.next[o.sig]; r != nil {
+			if r == noSet {
+				return nil
+			}
+			return r
+		}
 	}
 	s.epoch++
 	var succ, tmp []*cfg
@@ -178,9 +186,20 @@ func (s *space) step(set *cset, o *pop) *cset {
 		}
 	}
 	r := s.internSet(succ)
-	s.memo[key] = r
+	if n := int(o.sig) + 1; n > len(set.next) {
+		c := cap(set.next)
+		set.next = slices.Grow(set.next, n-len(set.next))[:n]
+		s.nmemo += cap(set.next) - c
+	}
+	set.next[o.sig] = r
+	if r == nil {
+		set.next[o.sig] = noSet
+	}
 	return r
 }
+
+// noSet is a memoized step to the empty set.
+var noSet = &cset{id: -1}
 
 // apply appends the successors of c by o.
 func (s *space) apply(c *cfg, o *pop, out []*cfg) []*cfg {

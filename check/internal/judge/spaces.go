@@ -40,7 +40,7 @@ func getSpace(p *prepared) *space {
 // putSpace returns s to the pool, unless it grew too large.
 func putSpace(s *space) {
 	s.p = nil
-	if len(s.cfgs)+len(s.sets)+len(s.memo)+len(s.sigs) > maxSpace {
+	if len(s.cfgs)+len(s.sets)+s.nmemo+len(s.sigs) > maxSpace {
 		return
 	}
 	spaces.Put(s)

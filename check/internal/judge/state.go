@@ -63,7 +63,7 @@ type cfg struct {
 //
 // Nothing in a space but p depends on the execution: configurations and
 // their moves are functions of the model (primitive, dialect, parameters)
-// and the number of tasks, and the memo of set steps is keyed by the
+// and the number of tasks, and the memo of set steps is indexed by the
 // operation's signature (sign), everything apply reads of it. So a space
 // may judge one execution after another of the same model and number of
 // tasks (the linearizability search reuses them, spaces.go), each
@@ -74,7 +74,7 @@ type space struct {
 	tasks int
 	cfgs  map[string]*cfg
 	sets  map[string]*cset
-	memo  map[uint64]*cset
+	nmemo int              // room for memoized set steps (cset.next, all together)
 	sigs  map[string]int32 // operation signatures (sign)
 	epoch uint32
 	buf   []byte
@@ -95,7 +95,6 @@ func newSpace(p *prepared) *space {
 		tasks: p.tasks,
 		cfgs:  make(map[string]*cfg, 64),
 		sets:  make(map[string]*cset, 64),
-		memo:  make(map[uint64]*cset, 128),
 		sigs:  make(map[string]int32, 32),
 		ts:    make([]tstate, p.tasks),
 
