@@ -282,7 +282,7 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 	}()
 	s := d.Scheduler()
 	v := &View{prog: prog, d: d, s: s, delivered: make([]bool, len(prog.Cancels)), last: -1}
-	ex := &Execution{Program: prog, Schedule: make(Schedule, 0, 32)}
+	ex := &Execution{Program: prog, Schedule: make(Schedule, 0, 64)}
 	actions := make([]Action, 0, 16)
 	parkCall := make([]int, len(prog.Tasks)) // the call each task last parked in, -1
 	for i := range parkCall {

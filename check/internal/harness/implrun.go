@@ -119,10 +119,17 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 	h.results = make([][]model.Result, n)
 	h.cancels = make([]context.CancelFunc, n)
 	h.parkedCall = make([]int, n)
+	calls := 0
+	for _, t := range tasks {
+		calls += len(t.Ops)
+	}
+	// Room for every call and return, and a cancel per task.
+	h.history = make([]history.Event, 0, 2*calls+n)
 	for i, t := range tasks {
 		i := i
 		h.names[i] = t.Name
 		h.ops[i] = t.Ops
+		h.results[i] = make([]model.Result, 0, len(t.Ops))
 		h.ids[i] = h.s.Spawn(t.Name, func() {
 			for _, op := range h.ops[i] {
 				ctx, cancel := context.WithCancel(context.Background())

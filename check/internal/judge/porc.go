@@ -69,9 +69,11 @@ func (p *prepared) operations(v variant) []porcupine.Operation {
 	n := len(p.in.History)
 	end := int64(2*n + 2)
 	ops := make([]porcupine.Operation, 0, 2*len(p.calls)+len(p.cancels)+1)
-	add := func(o *pop, task int, from, to int64) {
+	pops := make([]pop, 0, cap(ops))
+	add := func(o pop, task int, from, to int64) {
 		o.id = len(ops)
-		ops = append(ops, porcupine.Operation{ClientId: task, Input: o, Call: from, Return: to})
+		pops = append(pops, o) // never grows: the pointers below stay
+		ops = append(ops, porcupine.Operation{ClientId: task, Input: &pops[len(pops)-1], Call: from, Return: to})
 	}
 	for k := range p.calls {
 		c := &p.calls[k]
@@ -84,8 +86,8 @@ func (p *prepared) operations(v variant) []porcupine.Operation {
 		if strict {
 			mid = parkTime(c.parkAt)
 		}
-		enter := &pop{kind: popEnter, call: k, mustPark: strict, optional: c.open() && !strict}
-		exit := &pop{kind: popExit, call: k, optional: c.open(), anyRes: c.open()}
+		enter := pop{kind: popEnter, call: k, mustPark: strict, optional: c.open() && !strict}
+		exit := pop{kind: popExit, call: k, optional: c.open(), anyRes: c.open()}
 		add(enter, c.task, from, mid)
 		if strict {
 			from = mid
@@ -93,11 +95,11 @@ func (p *prepared) operations(v variant) []porcupine.Operation {
 		add(exit, c.task, from, to)
 	}
 	for _, ce := range p.cancels {
-		o := &pop{kind: popCancel, call: ce.call, at: ce.at}
+		o := pop{kind: popCancel, call: ce.call, at: ce.at}
 		add(o, ce.task, evTime(ce.at), evTime(ce.at))
 	}
 	if v.quiesce {
-		o := &pop{kind: popQuiesce, call: -1}
+		o := pop{kind: popQuiesce, call: -1}
 		add(o, 0, end+1, end+1)
 	}
 	return ops

@@ -111,6 +111,13 @@ func (p *prepared) readCalls() ([]int, error) {
 	desc := model.Describe(in.Primitive)
 	p.byTask = make([][]int, p.tasks)
 	p.evCall = make([]int, len(in.History))
+	ncalls := 0
+	for _, e := range in.History {
+		if e.Kind == history.Call {
+			ncalls++
+		}
+	}
+	p.calls = make([]call, 0, ncalls)
 	cur := make([]int, p.tasks) // call in flight per task, -1 none
 	for i := range cur {
 		cur[i] = -1
