@@ -187,8 +187,8 @@ func (v *View) Task(t int) scheduler.TaskInfo { return v.s.Task(scheduler.TaskID
 // Woken reports whether task t is parked in a call whose slot has been
 // woken, and has not resumed yet: it stands in the wake window.
 func (v *View) Woken(t int) bool {
-	info := v.s.Task(scheduler.TaskID(t))
-	return info.Kind == scheduler.AtPark && info.Woken
+	k, woken := v.s.At(scheduler.TaskID(t))
+	return k == scheduler.AtPark && woken
 }
 
 // InFlight is the index of task t's call in flight, or -1.

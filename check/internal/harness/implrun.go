@@ -157,8 +157,8 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 
 // idle reports whether task t has no call in flight.
 func (h *harness) idle(t int) bool {
-	info := h.s.Task(h.ids[t])
-	return info.State == scheduler.Done || (info.Kind == scheduler.AtYield && info.Point == CallPoint) || info.Kind == scheduler.AtStart
+	k, point := h.s.Point(h.ids[t])
+	return k == scheduler.AtDone || (k == scheduler.AtYield && point == CallPoint) || k == scheduler.AtStart
 }
 
 // cancel cancels the context of t's call in flight; no effect when t has

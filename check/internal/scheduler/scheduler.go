@@ -497,6 +497,24 @@ func (s *Scheduler) Task(id TaskID) TaskInfo {
 	return ti
 }
 
+// At reports the kind of point task id stands at and, in Park, whether its
+// slot has been woken: what Task reports as Kind and Woken, without the
+// rest. Call it from the driver.
+func (s *Scheduler) At(id TaskID) (kind PointKind, woken bool) {
+	t := s.task(id)
+	if t.kind == AtPark {
+		return t.kind, t.slot.Woken()
+	}
+	return t.kind, false
+}
+
+// Point reports the kind and the name of the point task id stands at (what
+// Task reports as Kind and Point). Call it from the driver.
+func (s *Scheduler) Point(id TaskID) (PointKind, string) {
+	t := s.task(id)
+	return t.kind, t.point
+}
+
 // state computes t's state from its point (driver only).
 func (s *Scheduler) state(t *task) State {
 	switch t.kind {
