@@ -1,6 +1,7 @@
 package judge
 
 import (
+	"math/bits"
 	"slices"
 	"time"
 
@@ -27,17 +28,34 @@ const searchBudget = 1 << 14
 // searchBuf is what the fast search reuses from one execution to the next.
 type searchBuf struct {
 	ent   []sEntry
+	keys  []uint64
 	next  []int32
 	prev  []int32
 	stack []sFrame
 	where []int32
 	bits  []uint64 // the linearized set, then the cached sets
-	cache map[uint64][]int32
+	table []sSlot
+}
+
+// sSlot is a slot of the search's cache: a hash (0: free) and where its
+// (state, linearized set) is in searchBuf.bits.
+type sSlot struct {
+	h  uint64
+	at int32
+}
+
+// sortKey packs an entry's time, kind and operation so that the keys sort
+// as the entries must; times are small and non-negative (evTime).
+func sortKey(t int64, ret bool, op int) uint64 {
+	k := uint64(t)<<33 | uint64(op)
+	if ret {
+		k |= 1 << 32
+	}
+	return k
 }
 
 // sEntry is a call or return entry of one operation.
 type sEntry struct {
-	t     int64
 	op    int32
 	ret   bool
 	match int32 // a call's return entry
@@ -57,26 +75,21 @@ func (s *space) linearizable(ops []porcupine.Operation, deadline time.Time) bool
 		return true
 	}
 	// Entries sorted by time, calls before returns at the same time
-	// (porcupine's intervals are closed).
-	ent := b.ent[:0]
+	// (porcupine's intervals are closed), then by operation: sorted as
+	// packed keys.
+	keys := b.keys[:0]
 	for i := range ops {
-		ent = append(ent, sEntry{t: ops[i].Call, op: int32(i)}, sEntry{t: ops[i].Return, op: int32(i), ret: true})
-	}
-	slices.SortFunc(ent, func(x, y sEntry) int {
-		switch {
-		case x.t != y.t:
-			if x.t < y.t {
-				return -1
-			}
-			return 1
-		case x.ret != y.ret:
-			if !x.ret {
-				return -1
-			}
-			return 1
+		if o := &ops[i]; o.Call < 0 || o.Return < o.Call || o.Return >= 1<<30 || n >= 1<<30 {
+			return false // not what operations builds: porcupine decides
 		}
-		return int(x.op) - int(y.op)
-	})
+		keys = append(keys, sortKey(ops[i].Call, false, i), sortKey(ops[i].Return, true, i))
+	}
+	slices.Sort(keys)
+	b.keys = keys
+	ent := b.ent[:0]
+	for _, k := range keys {
+		ent = append(ent, sEntry{op: int32(k & (1<<32 - 1)), ret: k&(1<<32) != 0})
+	}
 	// The list: entry i is node i+1, node 0 the head; -1 ends it.
 	m := len(ent)
 	next, prev := grow(b.next, m+1), grow(b.prev, m+1)
@@ -103,10 +116,12 @@ func (s *space) linearizable(ops []porcupine.Operation, deadline time.Time) bool
 	lin := grow(b.bits, words)
 	clear(lin)
 	b.bits = lin
-	if b.cache == nil {
-		b.cache = make(map[uint64][]int32)
-	}
-	clear(b.cache)
+	// The cache: an open-addressing table of (hash, where the entry is
+	// in bits), four slots per operation, grown at half full.
+	table := grow(b.table, max(64, 1<<bits.Len(uint(4*n))))
+	clear(table)
+	b.table = table
+	used := 0
 	stack := b.stack[:0]
 	defer func() { b.stack = stack[:0] }()
 
@@ -139,9 +154,11 @@ func (s *space) linearizable(ops []porcupine.Operation, deadline time.Time) bool
 			h ^= w
 			h *= 0xff51afd7ed558ccd
 		}
-		bucket := b.cache[h]
-		for _, at := range bucket {
-			if b.bits[at] == uint64(uint32(st.id)) && slices.Equal(b.bits[at+1:int(at)+1+words], lin) {
+		h |= 1 // 0 marks a free slot
+		mask := len(table) - 1
+		i := int(h>>32) & mask
+		for ; table[i].h != 0; i = (i + 1) & mask {
+			if at := table[i].at; table[i].h == h && b.bits[at] == uint64(uint32(st.id)) && slices.Equal(b.bits[at+1:int(at)+1+words], lin) {
 				return true
 			}
 		}
@@ -149,7 +166,22 @@ func (s *space) linearizable(ops []porcupine.Operation, deadline time.Time) bool
 		b.bits = append(b.bits, uint64(uint32(st.id)))
 		b.bits = append(b.bits, lin...)
 		lin = b.bits[:words] // append may have moved it
-		b.cache[h] = append(bucket, at)
+		table[i] = sSlot{h: h, at: at}
+		if used++; 2*used > len(table) {
+			old := table
+			table = make([]sSlot, 2*len(old))
+			mask = len(table) - 1
+			for _, sl := range old {
+				if sl.h != 0 {
+					j := int(sl.h>>32) & mask
+					for table[j].h != 0 {
+						j = (j + 1) & mask
+					}
+					table[j] = sl
+				}
+			}
+			b.table = table
+		}
 		return false
 	}
 
