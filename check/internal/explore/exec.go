@@ -275,8 +275,8 @@ func (v *View) Task(t int) scheduler.TaskInfo { return v.s.Task(scheduler.TaskID
 // Woken reports whether task t is parked in a call whose slot has been
 // woken, and has not resumed yet: it stands in the wake window.
 func (v *View) Woken(t int) bool {
-	info := v.s.Task(scheduler.TaskID(t))
-	return info.Kind == scheduler.AtPark && info.Woken
+	k, woken := v.s.At(scheduler.TaskID(t))
+	return k == scheduler.AtPark && woken
 }
 
 // InFlight is the index of task t's call in flight, or -1.
@@ -370,7 +370,7 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 	}()
 	s := d.Scheduler()
 	v := &View{prog: prog, d: d, s: s, delivered: make([]bool, len(prog.Cancels)), last: -1}
-	ex := &Execution{Program: prog, Schedule: make(Schedule, 0, 32)}
+	ex := &Execution{Program: prog, Schedule: make(Schedule, 0, 64)}
 	actions := make([]Action, 0, 16)
 	parkCall := make([]int, len(prog.Tasks)) // the call each task last parked in, -1
 	for i := range parkCall {

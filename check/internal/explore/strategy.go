@@ -278,11 +278,11 @@ func (c *wakeChooser) Choose(v *View, actions []Action) int {
 		if c.park[t] == parkWindow {
 			continue
 		}
-		info := v.Task(t)
-		if info.Kind != scheduler.AtPark {
+		kind, woken := v.s.At(scheduler.TaskID(t))
+		if kind != scheduler.AtPark {
 			continue
 		}
-		if !info.Woken {
+		if !woken {
 			if c.park[t] == parkNew {
 				c.park[t] = parkSeen
 				if k := v.PendingCancel(t); k >= 0 && c.src.Intn(4) == 3 {
@@ -364,7 +364,7 @@ func (c *wakeChooser) Choose(v *View, actions []Action) int {
 	}
 	v.nrun = saved
 	a := c.scratch[i]
-	if v.Task(a.Task).Kind == scheduler.AtPark {
+	if kind, _ := v.s.At(scheduler.TaskID(a.Task)); kind == scheduler.AtPark {
 		// It resumes from this park: its next park is a new one.
 		c.park[a.Task] = parkNew
 		c.hold[a.Task] = 0

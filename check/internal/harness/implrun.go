@@ -119,10 +119,17 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 	h.results = make([][]model.Result, n)
 	h.cancels = make([]context.CancelFunc, n)
 	h.parkedCall = make([]int, n)
+	calls := 0
+	for _, t := range tasks {
+		calls += len(t.Ops)
+	}
+	// Room for every call and return, and a cancel per task.
+	h.history = make([]history.Event, 0, 2*calls+n)
 	for i, t := range tasks {
 		i := i
 		h.names[i] = t.Name
 		h.ops[i] = t.Ops
+		h.results[i] = make([]model.Result, 0, len(t.Ops))
 		h.ids[i] = h.s.Spawn(t.Name, func() {
 			for _, op := range h.ops[i] {
 				ctx, cancel := context.WithCancel(context.Background())
@@ -150,8 +157,8 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 
 // idle reports whether task t has no call in flight.
 func (h *harness) idle(t int) bool {
-	info := h.s.Task(h.ids[t])
-	return info.State == scheduler.Done || (info.Kind == scheduler.AtYield && info.Point == CallPoint) || info.Kind == scheduler.AtStart
+	k, point := h.s.Point(h.ids[t])
+	return k == scheduler.AtDone || (k == scheduler.AtYield && point == CallPoint) || k == scheduler.AtStart
 }
 
 // cancel cancels the context of t's call in flight; no effect when t has

@@ -318,7 +318,7 @@ func TestEnginesAgree(t *testing.T) {
 			continue // the 6-task specs are slow under -race; checked without
 		}
 		for _, v := range []variant{{}, {quiesce: in.Quiescent}, {strict: p.parks}, {strict: p.parks, quiesce: in.Quiescent}} {
-			r1, _ := p.check(v, 10*time.Second)
+			r1 := p.check(v, 10*time.Second)
 			s := newSpace(p)
 			nd := s.nondeterministic()
 			r2 := porcupine.CheckOperationsTimeout(nd.ToModel(), p.operations(v), 10*time.Second)
@@ -475,5 +475,59 @@ func TestPorcupineVisualization(t *testing.T) {
 	m, ops, _ = Porcupine(in, true, false)
 	if res := porcupine.CheckOperations(m, ops); !res {
 		t.Fatal("without quiescence the history is linearizable")
+	}
+}
+
+// TestFastSearch: the fast search (search.go) answers "linearizable" only
+// where porcupine does, on fresh spaces and on one space reused for every
+// history of the corpus, and it finds the linearization of every legal
+// history of the corpus within its budget (else the fast path would be
+// slow, not wrong).
+func TestFastSearch(t *testing.T) {
+	n, mutants := 12, 3
+	if testing.Short() || raceEnabled {
+		n, mutants = 3, 1
+	}
+	legal, found := 0, 0
+	var reused *space
+	for ci, in := range corpus(t, n, mutants) {
+		p, err := prepare(in)
+		if err != nil {
+			continue
+		}
+		if raceEnabled && p.tasks > 3 {
+			continue
+		}
+		for _, v := range []variant{{}, {quiesce: in.Quiescent}, {strict: p.parks}, {strict: p.parks, quiesce: in.Quiescent}} {
+			ops := p.operations(v)
+			s := newSpace(p)
+			s.sign(ops)
+			want := porcupine.CheckOperationsTimeout(s.porcupineModel(), ops, 10*time.Second)
+			fresh := newSpace(p)
+			fresh.sign(ops)
+			got := fresh.linearizable(ops, time.Now().Add(10*time.Second))
+			if reused == nil || !reused.fits(p) {
+				reused = newSpace(p)
+			}
+			reused.p = p
+			reused.sign(ops)
+			again := reused.linearizable(ops, time.Now().Add(10*time.Second))
+			if (got || again) && want != porcupine.Ok {
+				t.Fatalf("history %d %+v: the fast search found a linearization (fresh %v, reused %v), porcupine says %s\n%s", ci, v, got, again, want, dump(in))
+			}
+			if got != again {
+				t.Fatalf("history %d %+v: fresh space %v, reused space %v\n%s", ci, v, got, again, dump(in))
+			}
+			if want == porcupine.Ok {
+				legal++
+				if got {
+					found++
+				}
+			}
+		}
+	}
+	t.Logf("the fast search found %d of %d legal histories", found, legal)
+	if found != legal || legal == 0 {
+		t.Errorf("the fast search found %d of %d legal histories", found, legal)
 	}
 }

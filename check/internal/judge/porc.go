@@ -49,7 +49,8 @@ type pop struct {
 	mustPark bool
 	optional bool
 	anyRes   bool
-	at       int // cancel: its history index
+	at       int   // cancel: its history index
+	sig      int32 // its signature in the space that judges it (sign)
 }
 
 // variant selects the constraints of one check.
@@ -68,9 +69,11 @@ func (p *prepared) operations(v variant) []porcupine.Operation {
 	n := len(p.in.History)
 	end := int64(2*n + 2)
 	ops := make([]porcupine.Operation, 0, 2*len(p.calls)+len(p.cancels)+1)
-	add := func(o *pop, task int, from, to int64) {
+	pops := make([]pop, 0, cap(ops))
+	add := func(o pop, task int, from, to int64) {
 		o.id = len(ops)
-		ops = append(ops, porcupine.Operation{ClientId: task, Input: o, Call: from, Return: to})
+		pops = append(pops, o) // never grows: the pointers below stay
+		ops = append(ops, porcupine.Operation{ClientId: task, Input: &pops[len(pops)-1], Call: from, Return: to})
 	}
 	for k := range p.calls {
 		c := &p.calls[k]
@@ -83,8 +86,8 @@ func (p *prepared) operations(v variant) []porcupine.Operation {
 		if strict {
 			mid = parkTime(c.parkAt)
 		}
-		enter := &pop{kind: popEnter, call: k, mustPark: strict, optional: c.open() && !strict}
-		exit := &pop{kind: popExit, call: k, optional: c.open(), anyRes: c.open()}
+		enter := pop{kind: popEnter, call: k, mustPark: strict, optional: c.open() && !strict}
+		exit := pop{kind: popExit, call: k, optional: c.open(), anyRes: c.open()}
 		add(enter, c.task, from, mid)
 		if strict {
 			from = mid
@@ -92,11 +95,11 @@ func (p *prepared) operations(v variant) []porcupine.Operation {
 		add(exit, c.task, from, to)
 	}
 	for _, ce := range p.cancels {
-		o := &pop{kind: popCancel, call: ce.call, at: ce.at}
+		o := pop{kind: popCancel, call: ce.call, at: ce.at}
 		add(o, ce.task, evTime(ce.at), evTime(ce.at))
 	}
 	if v.quiesce {
-		o := &pop{kind: popQuiesce, call: -1}
+		o := pop{kind: popQuiesce, call: -1}
 		add(o, 0, end+1, end+1)
 	}
 	return ops
@@ -129,6 +132,9 @@ type cset struct {
 	id      int32
 	members []*cfg
 	hash    uint64
+	// next memoizes step: by operation signature, the set it leads to
+	// (noSet: none); nil where not computed yet.
+	next []*cset
 }
 
 // internSet returns the interned set of members (sorted in place); nil for
@@ -158,10 +164,15 @@ func (s *space) initSet() *cset {
 }
 
 // step is porcupine's Step on sets: apply o to every member, close, merge.
+// Steps are memoized per set, by the operation's signature.
 func (s *space) step(set *cset, o *pop) *cset {
-	key := uint64(uint32(set.id))<<32 | uint64(uint32(o.id))
-	if r, ok := s.memo[key]; ok {
-		return r
+	if int(o.sig) < len(set.next) {
+		if r := set.next[o.sig]; r != nil {
+			if r == noSet {
+				return nil
+			}
+			return r
+		}
 	}
 	s.epoch++
 	var succ, tmp []*cfg
@@ -177,9 +188,20 @@ func (s *space) step(set *cset, o *pop) *cset {
 		}
 	}
 	r := s.internSet(succ)
-	s.memo[key] = r
+	if n := int(o.sig) + 1; n > len(set.next) {
+		c := cap(set.next)
+		set.next = slices.Grow(set.next, n-len(set.next))[:n]
+		s.nmemo += cap(set.next) - c
+	}
+	set.next[o.sig] = r
+	if r == nil {
+		set.next[o.sig] = noSet
+	}
 	return r
 }
+
+// noSet is a memoized step to the empty set.
+var noSet = &cset{id: -1}
 
 // apply appends the successors of c by o.
 func (s *space) apply(c *cfg, o *pop, out []*cfg) []*cfg {
@@ -282,19 +304,34 @@ func (s *space) nondeterministic() porcupine.NondeterministicModel {
 	}
 }
 
-// check runs porcupine on p under v with a fresh space (porcupine may keep
-// running on a space after a timeout, so a space is never reused after
-// one). It returns the result and the space, nil after a timeout.
-func (p *prepared) check(v variant, timeout time.Duration) (porcupine.CheckResult, *space) {
+// check decides whether p is linearizable under v, on a space of the pool
+// (spaces.go), returned to it afterwards: the fast search first
+// (search.go), which answers Ok when it finds a linearization, then
+// porcupine. Porcupine may keep running on a space after a timeout, so a
+// space is never reused after one. It returns the result.
+func (p *prepared) check(v variant, timeout time.Duration) porcupine.CheckResult {
 	if timeout <= 0 {
-		return porcupine.Unknown, nil
+		return porcupine.Unknown
 	}
-	s := newSpace(p)
-	res := porcupine.CheckOperationsTimeout(s.porcupineModel(), p.operations(v), timeout)
+	deadline := time.Now().Add(timeout)
+	s := getSpace(p)
+	ops := p.operations(v)
+	s.sign(ops)
+	if s.linearizable(ops, deadline) {
+		putSpace(s)
+		return porcupine.Ok
+	}
+	timeout = time.Until(deadline)
+	if timeout <= 0 {
+		putSpace(s) // porcupine never ran on it
+		return porcupine.Unknown
+	}
+	res := porcupine.CheckOperationsTimeout(s.porcupineModel(), ops, timeout)
 	if res == porcupine.Unknown {
-		return res, nil
+		return res
 	}
-	return res, s
+	putSpace(s)
+	return res
 }
 
 // Porcupine returns what the linearizability judge gives porcupine for in:
@@ -310,5 +347,7 @@ func Porcupine(in Input, strict, quiescence bool) (porcupine.Model, []porcupine.
 	}
 	s := newSpace(p)
 	v := variant{strict: strict && p.parks, quiesce: quiescence && in.Quiescent}
-	return s.porcupineModel(), p.operations(v), nil
+	ops := p.operations(v)
+	s.sign(ops)
+	return s.porcupineModel(), ops, nil
 }

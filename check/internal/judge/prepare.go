@@ -111,6 +111,22 @@ func (p *prepared) readCalls() ([]int, error) {
 	desc := model.Describe(in.Primitive)
 	p.byTask = make([][]int, p.tasks)
 	p.evCall = make([]int, len(in.History))
+	// Room for the calls, all and per task.
+	perTask := make([]int, p.tasks)
+	for _, e := range in.History {
+		if e.Kind == history.Call && e.Task >= 0 {
+			perTask[e.Task]++
+		}
+	}
+	ncalls := 0
+	for _, k := range perTask {
+		ncalls += k
+	}
+	p.calls = make([]call, 0, ncalls)
+	room := make([]int, ncalls)
+	for t, k := range perTask {
+		p.byTask[t], room = room[:0:k], room[k:]
+	}
 	cur := make([]int, p.tasks) // call in flight per task, -1 none
 	for i := range cur {
 		cur[i] = -1

@@ -1,6 +1,7 @@
 package judge
 
 import (
+	"maps"
 	"strconv"
 
 	"github.com/syncheck/syncheck/model"
@@ -56,20 +57,36 @@ type cfg struct {
 	resumed []bool
 }
 
-// space interns configurations and sets of them for one execution. It is
-// used by one goroutine at a time and abandoned after a porcupine timeout
-// (porcupine may still be running on it).
+// space interns configurations and sets of them. It is used by one
+// goroutine at a time and abandoned after a porcupine timeout (porcupine
+// may still be running on it).
+//
+// Nothing in a space but p depends on the execution: configurations and
+// their moves are functions of the model (primitive, dialect, parameters)
+// and the number of tasks, and the memo of set steps is indexed by the
+// operation's signature (sign), everything apply reads of it. So a space
+// may judge one execution after another of the same model and number of
+// tasks (the linearizability search reuses them, spaces.go), each
+// execution's search finding the configurations, closures and steps the
+// earlier ones computed.
 type space struct {
 	p     *prepared
 	tasks int
 	cfgs  map[string]*cfg
 	sets  map[string]*cset
-	memo  map[uint64]*cset
+	nmemo int              // room for memoized set steps (cset.next, all together)
+	sigs  map[string]int32 // operation signatures (sign)
 	epoch uint32
 	buf   []byte
 	ts    []tstate // scratch
 	nsets int32
 	init  *cfg
+	// search is the fast search's buffers (search.go).
+	search searchBuf
+	// What the space is for (fits).
+	prim    model.Primitive
+	dialect model.Dialect
+	params  model.Params
 }
 
 func newSpace(p *prepared) *space {
@@ -78,8 +95,12 @@ func newSpace(p *prepared) *space {
 		tasks: p.tasks,
 		cfgs:  make(map[string]*cfg, 64),
 		sets:  make(map[string]*cset, 64),
-		memo:  make(map[uint64]*cset, 128),
+		sigs:  make(map[string]int32, 32),
 		ts:    make([]tstate, p.tasks),
+
+		prim:    p.in.Primitive,
+		dialect: p.in.Dialect,
+		params:  maps.Clone(p.in.Params),
 	}
 	m, err := model.New(p.in.Primitive, p.in.Dialect, p.in.Params)
 	if err != nil {

@@ -51,7 +51,7 @@ func Judge(in Input, opts Options) []Verdict {
 		}
 		return out
 	}
-	j := &judging{p: p, deadline: deadline, results: map[variant]porcupine.CheckResult{}}
+	j := &judging{p: p, deadline: deadline}
 	lin, q, fair := j.search()
 	return []Verdict{lin, q, p.invariants(), fair}
 }
@@ -59,15 +59,18 @@ func Judge(in Input, opts Options) []Verdict {
 type judging struct {
 	p        *prepared
 	deadline time.Time
-	results  map[variant]porcupine.CheckResult
+	// results caches check's results by variant (index: strict, quiesce).
+	results [4]porcupine.CheckResult
+	known   [4]bool
 }
 
 func (j *judging) result(v variant) porcupine.CheckResult {
-	if r, ok := j.results[v]; ok {
-		return r
+	i := btoi(v.strict)<<1 | btoi(v.quiesce)
+	if j.known[i] {
+		return j.results[i]
 	}
-	r, _ := j.p.check(v, time.Until(j.deadline))
-	j.results[v] = r
+	r := j.p.check(v, time.Until(j.deadline))
+	j.results[i], j.known[i] = r, true
 	return r
 }
 

@@ -83,6 +83,7 @@
 package scheduler
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -316,7 +317,10 @@ type Scheduler struct {
 	enabled []Choice
 	closed  bool
 	strict  bool
-	driverG int64 // the driver goroutine's ID, from the first Step
+	// driverG is the driver goroutine's ID, read by the first task
+	// goroutine from its own stack (it was created by the driver's first
+	// Step).
+	driverG atomic.Int64
 
 	poisoned   atomic.Bool
 	poisonOnce sync.Once
@@ -465,7 +469,7 @@ func goroutineState(rec string) string {
 func (s *Scheduler) taskStack() string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
-	creator := "scheduler.(*Scheduler).Step in goroutine " + strconv.FormatInt(s.driverG, 10) + "\n"
+	creator := "scheduler.(*Scheduler).Step in goroutine " + strconv.FormatInt(s.driverG.Load(), 10) + "\n"
 	for _, rec := range strings.Split(string(buf), "\n\n") {
 		if strings.Contains(rec, "scheduler.(*Scheduler).main(") && strings.Contains(rec+"\n", creator) &&
 			!strings.Contains(rec, "scheduler.(*Scheduler).pause(") {
@@ -550,6 +554,24 @@ func (s *Scheduler) Task(id TaskID) TaskInfo {
 		}
 	}
 	return ti
+}
+
+// At reports the kind of point task id stands at and, in Park, whether its
+// slot has been woken: what Task reports as Kind and Woken, without the
+// rest. Call it from the driver.
+func (s *Scheduler) At(id TaskID) (kind PointKind, woken bool) {
+	t := s.task(id)
+	if t.kind == AtPark {
+		return t.kind, t.slot.Woken()
+	}
+	return t.kind, false
+}
+
+// Point reports the kind and the name of the point task id stands at (what
+// Task reports as Kind and Point). Call it from the driver.
+func (s *Scheduler) Point(id TaskID) (PointKind, string) {
+	t := s.task(id)
+	return t.kind, t.point
 }
 
 // state computes t's state from its point (driver only).
@@ -715,11 +737,8 @@ func (s *Scheduler) Step(c Choice) Event {
 		}
 		t.seeCancel = c.SeeCancel
 	}
-	if s.driverG == 0 {
-		s.driverG = goid()
-		if s.trace == nil {
-			s.trace = make([]Event, 0, 64)
-		}
+	if s.trace == nil {
+		s.trace = make([]Event, 0, 64)
 	}
 	s.underWay(t, ev.From, false)
 	s.turn.Store(int32(t.id))
@@ -751,8 +770,16 @@ func (s *Scheduler) Step(c Choice) Event {
 
 // main is a task goroutine.
 func (s *Scheduler) main(t *task) {
-	if s.strict {
-		t.goid.Store(goid())
+	if s.strict || s.driverG.Load() == 0 {
+		// The stack of a goroutine that has just started is short: reading
+		// it here costs far less than reading the driver's own, deep one.
+		g, creator := goids()
+		if s.strict {
+			t.goid.Store(g)
+		}
+		if s.driverG.Load() == 0 {
+			s.driverG.Store(creator)
+		}
 	}
 	defer s.finish(t)
 	t.body()
@@ -866,7 +893,10 @@ func (s *Scheduler) relock(m *sched.Mutex) {
 
 // byDriver reports, on a poisoned scheduler, whether the caller is the
 // driver goroutine (slow: it reads the goroutine's ID; misuse runs only).
-func (s *Scheduler) byDriver() bool { return s.driverG != 0 && goid() == s.driverG }
+func (s *Scheduler) byDriver() bool {
+	d := s.driverG.Load()
+	return d != 0 && goid() == d
+}
 
 // strictCheck verifies, in strict mode, that the goroutine calling a hook is
 // the one it claims to be: t's, or the driver's when t is nil. Any other
@@ -876,7 +906,7 @@ func (s *Scheduler) strictCheck(t *task, hook string) {
 	switch {
 	case t != nil && g == t.goid.Load():
 		return
-	case t == nil && (s.driverG == 0 || g == s.driverG):
+	case t == nil && (s.driverG.Load() == 0 || g == s.driverG.Load()):
 		return
 	}
 	holder := "the driver"
@@ -1083,22 +1113,51 @@ func (s *Scheduler) Close() {
 }
 
 // goid returns the calling goroutine's ID, read from its stack header
-// ("goroutine 18 [running]:"). It costs about a microsecond: the first
-// Step, strict mode and poisoned schedulers only.
+// ("goroutine 18 [running]:"). It costs a microsecond or more (the deeper
+// the stack, the more): strict mode and poisoned schedulers only.
 func goid() int64 {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)
-	b := buf[:n]
-	const prefix = "goroutine "
-	if len(b) < len(prefix) {
+	return leadingInt(buf[:n], "goroutine ")
+}
+
+// goids returns the calling goroutine's ID and the ID of the goroutine that
+// created it, read from its stack ("goroutine 18 [running]:" ... "created
+// by ... in goroutine 7"); -1 for what it cannot read. Called at the top of
+// a goroutine, whose stack is a few frames.
+func goids() (self, creator int64) {
+	var buf [2048]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	self, creator = leadingInt(b, "goroutine "), -1
+	const by = "\ncreated by "
+	if i := bytes.LastIndex(b, []byte(by)); i >= 0 {
+		line := b[i+len(by):]
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		const in = " in goroutine "
+		if j := bytes.LastIndex(line, []byte(in)); j >= 0 {
+			creator = leadingInt(line[j:], in)
+		}
+	}
+	return self, creator
+}
+
+// leadingInt reads the decimal number after prefix at the start of b; -1 if
+// there is none.
+func leadingInt(b []byte, prefix string) int64 {
+	if !bytes.HasPrefix(b, []byte(prefix)) {
 		return -1
 	}
-	var id int64
+	id, n := int64(0), 0
 	for _, c := range b[len(prefix):] {
 		if c < '0' || c > '9' {
 			break
 		}
-		id = id*10 + int64(c-'0')
+		id, n = id*10+int64(c-'0'), n+1
+	}
+	if n == 0 {
+		return -1
 	}
 	return id
 }

@@ -84,3 +84,31 @@ func TestNoWatchdog(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestDriverGoroutineKnown: after the first Step the scheduler knows the
+// driver's goroutine (read by the first task goroutine from its own
+// stack), which the stuck report and the misuse checks rely on, and in
+// strict mode every task knows its own.
+func TestDriverGoroutineKnown(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		s := New()
+		s.SetStrict(strict)
+		var m sched.Mutex
+		m.SetRuntime(s)
+		var inside int64
+		a := s.Spawn("A", func() { inside = goid(); m.Yield("p") })
+		b := s.Spawn("B", func() { m.Yield("p") })
+		s.Step(Choice{Task: a})
+		s.Step(Choice{Task: b})
+		if got, want := s.driverG.Load(), goid(); got != want || got <= 0 {
+			t.Errorf("strict %v: driver goroutine %d, want %d", strict, got, want)
+		}
+		if g := s.tasks[a].goid.Load(); strict && g != inside {
+			t.Errorf("strict: task A's goroutine %d, want %d", g, inside)
+		}
+		if g := s.tasks[b].goid.Load(); strict && (g <= 0 || g == inside) {
+			t.Errorf("strict: task B's goroutine %d", g)
+		}
+		s.Close()
+	}
+}
