@@ -397,14 +397,15 @@ func (s *Scheduler) watch() {
 		return
 	}
 	id := s.turn.Load()
-	if id < 0 {
-		return // handing back: not stuck after all
-	}
 	s.watchMu.Lock()
 	t, from, unwinds := s.stepTask, s.stepFrom, s.stepUnwinds
 	s.watchMu.Unlock()
-	if t == nil || s.seq.Load() != seq {
-		return // the step ended meanwhile
+	if id < 0 || t == nil || s.seq.Load() != seq {
+		// Handing back, or the step ended meanwhile: not stuck after
+		// all; keep watching the steps to come.
+		s.watchTicks = 0
+		s.watchdog.Load().Reset(s.timeout / watchTicks)
+		return
 	}
 	stack := s.taskStack()
 	if st := goroutineState(stack); (st == "running" || st == "runnable") && s.watchBusy < maxBusyChecks {
