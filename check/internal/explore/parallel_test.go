@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -165,24 +166,32 @@ func TestShardsCoverOneRun(t *testing.T) {
 
 // BenchmarkSearchWorkers measures Run's search of the built-in Condition
 // (generated programs, the default mix of strategies, every execution
-// judged, nothing found) with 1, 2, 4 and 8 workers: executions/s is the
-// whole search's rate; with N cores, the N-worker rate over the 1-worker
-// rate is the parallel speedup.
+// judged, nothing found) with 1, 2, 4 and 8 workers, at Go's default
+// garbage collection target (gogc=100) and at checkcli's (gogc=400):
+// executions/s is the whole search's rate; with N cores, the N-worker rate
+// over the 1-worker rate is the parallel speedup.
 //
-//	go test -run '^$' -bench SearchWorkers -benchtime 20000x ./check/internal/explore/
+//	go test -run '^$' -bench SearchWorkers -benchtime 30000x ./check/internal/explore/
 func BenchmarkSearchWorkers(b *testing.B) {
 	target := builtin(b, model.Condition)
-	for _, w := range []int{1, 2, 4, 8} {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			cfg := explore.Config{Seed: 1, Workers: w}
-			b.ResetTimer()
-			res := explore.Run(target, cfg, explore.Budget{Executions: b.N})
-			if res.Failed() {
-				b.Fatalf("false alarm: %s", &res)
-			}
-			b.ReportMetric(float64(res.Schedules)/b.Elapsed().Seconds(), "executions/s")
-		})
+	for _, gc := range []int{100, 400} {
+		for _, w := range []int{1, 2, 4, 8} {
+			b.Run(fmt.Sprintf("gogc=%d/workers=%d", gc, w), func(b *testing.B) {
+				defer debug.SetGCPercent(debug.SetGCPercent(gc))
+				searchWorkers(b, target, w)
+			})
+		}
 	}
+}
+
+func searchWorkers(b *testing.B, target harness.Target, w int) {
+	cfg := explore.Config{Seed: 1, Workers: w}
+	b.ResetTimer()
+	res := explore.Run(target, cfg, explore.Budget{Executions: b.N})
+	if res.Failed() {
+		b.Fatalf("false alarm: %s", &res)
+	}
+	b.ReportMetric(float64(res.Schedules)/b.Elapsed().Seconds(), "executions/s")
 }
 
 // panickyJudge panics on the 50th execution it judges.

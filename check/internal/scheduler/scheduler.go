@@ -1127,7 +1127,8 @@ func goid() int64 {
 // by ... in goroutine 7"); -1 for what it cannot read. Called at the top of
 // a goroutine, whose stack is a few frames.
 func goids() (self, creator int64) {
-	var buf [2048]byte
+	buf := stackBufs.Get().(*[2048]byte)
+	defer stackBufs.Put(buf)
 	b := buf[:runtime.Stack(buf[:], false)]
 	self, creator = leadingInt(b, "goroutine "), -1
 	const by = "\ncreated by "
@@ -1143,6 +1144,10 @@ func goids() (self, creator int64) {
 	}
 	return self, creator
 }
+
+// stackBufs holds goids' buffers: runtime.Stack's buffer escapes, and
+// goids runs once per execution.
+var stackBufs = sync.Pool{New: func() any { return new([2048]byte) }}
 
 // leadingInt reads the decimal number after prefix at the start of b; -1 if
 // there is none.
