@@ -1,9 +1,7 @@
 package check_test
 
 import (
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -56,7 +54,7 @@ var rows = map[string]string{
 // (testdata/corpus) names the row its bug breaks (Result.Rule), every
 // mutant is in the table, and every row named is one of specs/README.md's.
 func TestRuleOfCorpus(t *testing.T) {
-	readme := readmeRows(t)
+	readme := check.SpecRows(t)
 	for _, m := range check.Mutants() {
 		name := m.Target.Name()
 		want, ok := rows[name]
@@ -87,7 +85,7 @@ func TestRuleOfCorpus(t *testing.T) {
 // the report's third line, right under the property violated and how,
 // with the row's topic as specs/README.md gives it.
 func TestRuleInReport(t *testing.T) {
-	readme := readmeRows(t)
+	readme := check.SpecRows(t)
 	for _, m := range check.Mutants() {
 		name := m.Target.Name()
 		if name != "cond-notify-unlocked" && name != "event-clear-revokes" {
@@ -123,21 +121,4 @@ func TestNoRuleOutsideGo(t *testing.T) {
 			t.Errorf("judged against asyncio-3.13, the report names %s:\n%s", r.Rule, r.Report)
 		}
 	}
-}
-
-// readmeRows reads the Go dialect's table of specs/README.md: row -> topic.
-func readmeRows(t *testing.T) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile("../specs/README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := map[string]string{}
-	for _, m := range regexp.MustCompile(`(?m)^\| (G\d+) \| ([^|]+) \|`).FindAllSubmatch(b, -1) {
-		rows[string(m[1])] = string(m[2])
-	}
-	if len(rows) < 10 {
-		t.Fatalf("found %d rows in specs/README.md's Go dialect table: has its format changed?", len(rows))
-	}
-	return rows
 }

@@ -1,0 +1,4 @@
+package check
+
+// SpecRows is specRows, for the external tests.
+var SpecRows = specRows
