@@ -128,6 +128,10 @@ func TestReplayCorpus(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "0 not as recorded") {
 		t.Fatalf("replay: exit %d, output:\n%s", code, out)
 	}
+	// Each line names the rule its counterexample breaks, where one can be.
+	if !strings.Contains(out, "barrier-reset-strands, as recorded): quiescence, breaks G19\n") {
+		t.Fatalf("replay does not name the rule barrier-reset-strands breaks:\n%s", out)
+	}
 }
 
 // TestBadFiles: what is not a regular scenario file is bad input (exit 2)

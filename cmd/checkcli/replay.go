@@ -45,17 +45,21 @@ does not.`, stdout)
 			return fmt.Errorf("%s: %w", sc.File, err)
 		}
 		mutant := target.Name() != "impl"
+		breaks := ""
+		if r.Rule != "" {
+			breaks = ", breaks " + r.Rule
+		}
 		switch {
 		case r.Inconclusive > 0:
 			unexpected++
 			fmt.Fprintf(stdout, "INCONCLUSIVE %s (%s): no verdict: %s: %s\n", sc.File, r.Target, r.Property, r.Message)
 		case r.Failed && mutant:
 			failing++
-			fmt.Fprintf(stdout, "fails  %s (mutant %s, as recorded): %s\n", sc.File, r.Target, r.Property)
+			fmt.Fprintf(stdout, "fails  %s (mutant %s, as recorded): %s%s\n", sc.File, r.Target, r.Property, breaks)
 		case r.Failed:
 			failing++
 			unexpected++
-			fmt.Fprintf(stdout, "FAILS  %s (%s): %s: %s\n", sc.File, r.Target, r.Property, r.Message)
+			fmt.Fprintf(stdout, "FAILS  %s (%s): %s%s: %s\n", sc.File, r.Target, r.Property, breaks, r.Message)
 		case mutant:
 			unexpected++
 			fmt.Fprintf(stdout, "PASSES %s (mutant %s): the counterexample no longer kills it\n", sc.File, r.Target)
