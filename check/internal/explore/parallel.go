@@ -88,6 +88,15 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 		// worker stuck on a long program does not leave the others to
 		// pile up results behind it.
 		ahead = make(chan struct{}, 16*workers)
+		// committed and wantA are the committer's counts (schedules
+		// committed, the next program to commit), for workers to stop a
+		// program that can no longer fit in the budget: each program
+		// before it judges at least one schedule. The committer raises
+		// wantA before committed, and workers load committed first, so
+		// that a worker may miss a commit but never counts one twice.
+		committed atomic.Int64
+		wantA     atomic.Uint64
+		budget    = int64(rec.budget.Executions)
 	)
 	stopAt.Store(^uint64(0))
 	for range workers {
@@ -104,6 +113,12 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 				}
 				wrec := &recorder{start: rec.start, deadline: rec.deadline, trace: true,
 					stop: func() bool { return j >= stopAt.Load() }}
+				if budget > 0 {
+					wrec.full = func(judged int) bool {
+						c := committed.Load()
+						return c+int64(j-wantA.Load())+int64(judged) >= budget
+					}
+				}
 				w.rec = wrec
 				pr := &programRun{j: j, index: shard.index(j)}
 				pr.seed = ProgramSeed(seed, pr.index)
@@ -130,14 +145,6 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 	done := false
 	var panicked any
 	for pr := range results {
-		if pr.panicked != nil && panicked == nil {
-			panicked, done = pr.panicked, true
-			stopAt.Store(0)
-			for range pending {
-				<-ahead
-			}
-			clear(pending)
-		}
 		if done {
 			<-ahead
 			continue
@@ -154,8 +161,16 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 				done = true
 				break
 			}
+			if pr.panicked != nil {
+				// Where one worker would have panicked: re-raised
+				// once the others are stopped.
+				panicked, done = pr.panicked, true
+				break
+			}
 			done = rec.commit(pr)
 			want++
+			wantA.Store(want)
+			committed.Store(int64(rec.schedules))
 		}
 		if done {
 			stopAt.Store(want)

@@ -217,3 +217,30 @@ func TestParallelPanicReachesCaller(t *testing.T) {
 	explore.Run(builtin(t, model.Lock), explore.Config{Seed: 1, Workers: 4, Judge: pj.judge}, explore.Budget{Executions: 1000})
 	t.Fatal("no panic")
 }
+
+// countingJudge counts the executions it judges.
+type countingJudge struct{ n atomic.Int64 }
+
+func (c *countingJudge) judge(in judge.Input, o judge.Options) []judge.Verdict {
+	c.n.Add(1)
+	return judge.Judge(in, o)
+}
+
+// TestParallelStopsAtBudget: workers exploring programs ahead stop a
+// program once it can no longer fit in the budget, so a search whose
+// programs have many schedules (Exhaustive, up to 100,000 each) judges
+// little more than its budget with several workers, not whole programs.
+func TestParallelStopsAtBudget(t *testing.T) {
+	const budget = 200
+	for _, w := range []int{1, 2, 4} {
+		c := &countingJudge{}
+		cfg := explore.Config{Seed: 7, Workers: w, Judge: c.judge, Strategy: explore.Exhaustive(2, 0)}
+		r := explore.Run(builtin(t, model.Semaphore), cfg, explore.Budget{Executions: budget})
+		if r.Failed() || r.Schedules != budget {
+			t.Fatalf("%d workers: %s", w, counts(&r))
+		}
+		if n := c.n.Load(); n > int64(budget*(w+1)) {
+			t.Errorf("%d workers judged %d executions for a budget of %d", w, n, budget)
+		}
+	}
+}

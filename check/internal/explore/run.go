@@ -348,6 +348,10 @@ type recorder struct {
 	marks []judgeMark
 	stop  func() bool
 	cut   bool
+	// full, when set, says whether a program that has judged this many
+	// executions has reached the budget (the worker's program stops: the
+	// rest would not be counted).
+	full func(judged int) bool
 
 	stats     *Stats // Config.Stats, told when the first failure is found
 	progSeed  uint64 // the seed of the program being explored
@@ -379,6 +383,9 @@ func (r *recorder) spent() bool {
 	case searching:
 		if r.stop != nil && r.stop() {
 			r.cut = true
+			return true
+		}
+		if r.full != nil && r.full(len(r.marks)) {
 			return true
 		}
 		if r.budget.Executions > 0 && r.schedules >= r.budget.Executions {
