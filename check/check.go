@@ -139,10 +139,12 @@ type Options struct {
 	// primitive. (Controlled mode follows a scenario's steps: Spec.)
 	Scenario *scenario.Scenario
 	// Parallel is the number of programs explored at the same time, on
-	// as many goroutines (default GOMAXPROCS). The result does not depend
-	// on it: programs explored ahead are counted in program order, as one
-	// worker would count them, and the first failure in that order is
-	// the one shrunk. Controlled mode's.
+	// as many goroutines (default GOMAXPROCS). With Runs as the budget
+	// the result does not depend on it: programs explored ahead are
+	// counted in program order, as one worker would count them, and the
+	// first failure in that order is the one shrunk (with Time, how far
+	// the search gets depends on the machine, as it always does).
+	// Controlled mode's.
 	Parallel int
 	// Shard, "K/N", makes the run shard K of a search split N ways
 	// (1 <= K <= N), to spread one search over N processes or machines

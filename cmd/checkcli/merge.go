@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,6 +42,11 @@ a shard missing or given twice).`, stdout)
 		return usagef("want the shards' result files (checkcli verify --shard K/N --json > FILE)")
 	}
 	merged, err := mergeShards(fs.Args())
+	var fs2 failedShard
+	if errors.As(err, &fs2) {
+		fmt.Fprintf(stdout, "merge: FAILED %s\n", fs2.msg)
+		return errFailed
+	}
 	if err != nil {
 		return err
 	}
@@ -53,11 +59,17 @@ a shard missing or given twice).`, stdout)
 	} else {
 		printMerged(stdout, merged)
 	}
-	if merged.Failed {
+	if merged.Failed || merged.NoVerdict != "" {
 		return errFailed
 	}
 	return nil
 }
+
+// failedShard is a shard whose scenarios failed before its search: the
+// merge fails (exit status 1) with what failed.
+type failedShard struct{ msg string }
+
+func (f failedShard) Error() string { return f.msg }
 
 // mergeShards reads and checks the shards' results and merges them.
 func mergeShards(files []string) (*check.VerifyReport, error) {
@@ -84,12 +96,18 @@ func mergeShards(files []string) (*check.VerifyReport, error) {
 		if len(v.Shards) > 0 {
 			return nil, usagef("%s: already a merge of %d shards, not a shard's result", file, len(v.Shards))
 		}
+		if v.SpecsFailed > 0 {
+			return nil, failedShard{fmt.Sprintf("%s: a scenario of specs/ failed before the shard's search: %s\n  replay: %s", file, v.Message, v.Replay)}
+		}
 		m := shardFlag.FindStringSubmatch(v.Replay)
 		if v.Shard == "" || m == nil {
 			return nil, usagef("%s: not a shard's result (run checkcli verify with --shard K/N --json)", file)
 		}
 		k, _ := strconv.Atoi(m[1])
 		nn, _ := strconv.Atoi(m[2])
+		if k < 1 || k > nn || v.Shard != m[1]+"/"+m[2] {
+			return nil, usagef("%s: shard %q, its command says --shard %s/%s: not a result checkcli verify wrote", file, v.Shard, m[1], m[2])
+		}
 		if v.Mode != "controlled" {
 			return nil, usagef("%s: a %s mode result; shards are controlled mode's", file, v.Mode)
 		}
@@ -114,6 +132,9 @@ func mergeShards(files []string) (*check.VerifyReport, error) {
 			Shard: v.Shard, File: file, Programs: v.Programs, Executions: v.Executions,
 			Failed: v.Failed, FoundProgram: v.FoundProgram, ElapsedNS: int64(v.Elapsed), Replay: v.Replay,
 		})
+		if v.NoVerdict != "" && out.NoVerdict == "" {
+			out.NoVerdict = "shard " + v.Shard + ": " + v.NoVerdict
+		}
 		out.Programs += v.Programs
 		out.Executions += v.Executions
 		out.Inconclusive += v.Inconclusive
@@ -141,6 +162,9 @@ func mergeShards(files []string) (*check.VerifyReport, error) {
 		// (and Shard says which shard found it).
 		out.Shard, out.Replay = "", search
 		out.FoundAfter, out.FoundProgram = 0, 0
+	}
+	if out.Failed {
+		out.NoVerdict = "" // a counterexample is a verdict
 	}
 	return &out, nil
 }
@@ -194,8 +218,11 @@ func readBounded(file string, limit int64) ([]byte, error) {
 // printMerged writes a merged result for people.
 func printMerged(w io.Writer, m *check.VerifyReport) {
 	verdict := "no counterexample"
-	if m.Failed {
+	switch {
+	case m.Failed:
 		verdict = fmt.Sprintf("COUNTEREXAMPLE in shard %s, program %d", m.Result.Shard, m.FoundProgram)
+	case m.NoVerdict != "":
+		verdict = "NO VERDICT: " + m.NoVerdict
 	}
 	fmt.Fprintf(w, "merge of %d shards, %s (%s): %s\n", len(m.Shards), m.Primitive, m.Target, verdict)
 	fmt.Fprintf(w, "  %d programs, %d judged executions (%d cancels inside a wake window), strategy %s, dialect %s, seed %d; the longest shard took %v\n",

@@ -92,6 +92,47 @@ func TestMergeRefuses(t *testing.T) {
 	if code, out, errOut := runCLI(t, append([]string{"merge"}, files...)...); code != 0 || !strings.Contains(out, "no counterexample") {
 		t.Fatalf("merge: exit %d\n%s%s", code, out, errOut)
 	}
+
+	// Documents edited by hand, or of shards that did not search.
+	edit := func(file string, f func(*check.VerifyReport)) string {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v check.VerifyReport
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		f(&v)
+		out, _ := json.Marshal(v)
+		return writeFileIn(t, t.TempDir(), filepath.Base(file), string(out))
+	}
+	outOfRange := edit(files[2], func(v *check.VerifyReport) {
+		v.Shard, v.Replay = "4/3", strings.Replace(v.Replay, "--shard 3/3", "--shard 4/3", 1)
+	})
+	mislabelled := edit(files[1], func(v *check.VerifyReport) { v.Shard = "1/3" })
+	for _, tc := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{files[0], files[1], outOfRange}, `shard "4/3"`},
+		{[]string{files[0], mislabelled, files[2]}, `shard "1/3", its command says --shard 2/3`},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"merge"}, tc.files...)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("merge: exit %d, %q; want exit 2 saying %q", code, errOut, tc.want)
+		}
+	}
+	noVerdict := edit(files[1], func(v *check.VerifyReport) { v.NoVerdict = "too few executions" })
+	if code, out, _ := runCLI(t, "merge", files[0], noVerdict, files[2]); code != 1 || !strings.Contains(out, "NO VERDICT: shard 2/3: too few executions") {
+		t.Errorf("a shard without a verdict: exit %d\n%s", code, out)
+	}
+	specFailed := edit(files[1], func(v *check.VerifyReport) {
+		v.SpecsFailed, v.Failed, v.Shard, v.Message, v.Replay = 1, true, "", "specs/x.scn:3: boom", "go run ./cmd/checkcli spec -v specs/x.scn"
+	})
+	if code, out, _ := runCLI(t, "merge", files[0], specFailed, files[2]); code != 1 || !strings.Contains(out, "a scenario of specs/ failed") || !strings.Contains(out, "specs/x.scn:3: boom") {
+		t.Errorf("a shard whose scenario failed: exit %d\n%s", code, out)
+	}
 }
 
 func writeFileErr(p, src string) error { return os.WriteFile(p, []byte(src), 0o644) }

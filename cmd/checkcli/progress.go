@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,7 +24,8 @@ import (
 type progressLine struct {
 	w          io.Writer
 	tty        bool
-	runs       int           // --runs (0: none)
+	runs       int           // --runs (0: none), or a shard's share of it
+	of         string        // what runs is, for people
 	budget     time.Duration // --time (0: none)
 	shrinkTime time.Duration // --shrinktime (0: no shrinking)
 	now        func() time.Time
@@ -45,7 +49,24 @@ func newProgressLine(w io.Writer, v *verifyFlags) *progressLine {
 			tty = true
 		}
 	}
-	return &progressLine{w: w, tty: tty, runs: v.runs, budget: v.budget, shrinkTime: v.shrink, now: time.Now, start: time.Now()}
+	p := &progressLine{w: w, tty: tty, runs: v.runs, budget: v.budget, shrinkTime: v.shrink, now: time.Now, start: time.Now(), of: "--runs"}
+	if k, n, ok := parseShardFlag(v.shard); ok && p.runs > 0 {
+		// Shard K of N judges the executions of its programs among the
+		// first --runs: K, K+N, ... (check.Options.Shard).
+		p.runs, p.of = 0, "the shard's share of --runs"
+		if v.runs >= k {
+			p.runs = (v.runs-k)/n + 1
+		}
+	}
+	return p
+}
+
+// parseShardFlag reads --shard K/N (check.Run validates it).
+func parseShardFlag(s string) (k, n int, ok bool) {
+	a, b, found := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	return k, n, found && err1 == nil && err2 == nil && k >= 1 && k <= n
 }
 
 // specs tells that done of n scenarios have been replayed.
@@ -98,7 +119,7 @@ func (p *progressLine) describe(pr check.Progress, shrinkStart time.Duration) st
 	if known {
 		s += fmt.Sprintf(", ETA %v", left.Round(time.Second))
 		if p.runs > 0 {
-			s += fmt.Sprintf(" (%.0f%% of --runs)", 100*float64(pr.Executions)/float64(p.runs))
+			s += fmt.Sprintf(" (%.0f%% of %s)", 100*float64(pr.Executions)/float64(p.runs), cmp.Or(p.of, "--runs"))
 		}
 	}
 	return s

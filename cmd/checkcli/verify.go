@@ -45,9 +45,9 @@ func (v *verifyFlags) register(fs *flagSet, runs int, budget time.Duration) {
 	fs.IntVar(&v.preemptions, "preemptions", 2, "exhaustive: explore every schedule with at most this many preemptions (0 to 10)")
 	fs.StringVar(&v.dialect, "dialect", string(model.Go), "judge against this dialect's model ("+dialectNames()+")")
 	fs.DurationVar(&v.shrink, "shrinktime", 10*time.Second, "bound on shrinking a counterexample (0: do not shrink)")
-	fs.IntVar(&v.parallel, "parallel", 0, "explore this many programs at the same time (0: GOMAXPROCS); the result does not depend on it")
+	fs.IntVar(&v.parallel, "parallel", 0, "explore this many programs at the same time (0: GOMAXPROCS); with a budget in --runs the result does not depend on it")
 	fs.StringVar(&v.shard, "shard", "", "run shard K/N of the search (1 <= K <= N): the programs numbered K, K+N, ... and their share of --runs, for N jobs with the same flags and seed; 'checkcli merge' combines their --json results")
-	fs.DurationVar(&v.stepTimeout, "step-timeout", time.Second, "report a task that runs this long between two scheduling points as blocked outside impl/sched (a sync.Mutex, a channel, a sleep) instead of waiting for it (0: wait forever)")
+	fs.DurationVar(&v.stepTimeout, "step-timeout", time.Second, "report a task that runs this long between two scheduling points as blocked outside impl/sched (a sync.Mutex, a channel, a sleep) instead of waiting for it; one still on the CPU (a spin, a loaded machine) gets up to ten times as long (0: wait forever)")
 }
 
 // options validates the flags and turns them into check.Options.
