@@ -167,8 +167,11 @@ type Progress struct {
 	// made minimal, for at most ShrinkTime).
 	Phase string
 	// Programs and Executions count the search: programs generated and
-	// executions judged, so far or, once shrinking, up to the
-	// counterexample. ShrinkExecutions counts shrinking's executions.
+	// executions judged, so far (with several workers, programs explored
+	// ahead included, which the Result may leave out) or, once shrinking,
+	// up to the counterexample, as the Result counts them.
+	// ShrinkExecutions counts shrinking's executions (roughly: with
+	// several workers, it also counts what they judged ahead).
 	Programs, Executions, ShrinkExecutions int
 	// Elapsed is the time since the check began.
 	Elapsed time.Duration
