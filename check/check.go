@@ -80,8 +80,12 @@ type Options struct {
 	Strategy string
 	// Dialect is the model judged against (default model.Go).
 	Dialect model.Dialect
-	// ShrinkTime bounds shrinking a failure (default 10s; negative: do not
-	// shrink).
+	// ShrinkTime bounds shrinking a failure in wall time (negative: do
+	// not shrink). In controlled mode it is a safety net (default one
+	// minute): shrinking is bounded by 100,000 executions, which keeps
+	// the minimal counterexample a pure function of the seed on any
+	// machine, and takes a few seconds at most for syncheck's mutants.
+	// In stress mode it bounds the minimization (default 10s).
 	ShrinkTime time.Duration
 	// StepTimeout is how long a task may run between two scheduling
 	// points (its sched.Mutex, sched.Slot and Yield calls) before the check

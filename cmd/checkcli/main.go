@@ -155,6 +155,13 @@ func (fs *flagSet) printUsage() {
 	fs.SetOutput(io.Discard)
 }
 
+// isSet reports whether the flag name was given on the command line.
+func (fs *flagSet) isSet(name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // parse parses args; flag errors become usage errors. Flags may come before
 // or after the positional arguments (checkcli verify condition --runs 10);
 // "--" ends the flags.

@@ -26,6 +26,7 @@ type progressLine struct {
 	tty        bool
 	runs       int           // --runs (0: none), or a shard's share of it
 	of         string        // what runs is, for people
+	stress     bool          // --mode stress: --shrinktime bounds the minimization
 	budget     time.Duration // --time (0: none)
 	shrinkTime time.Duration // --shrinktime (0: no shrinking)
 	now        func() time.Time
@@ -95,7 +96,11 @@ func (p *progressLine) describe(pr check.Progress, shrinkStart time.Duration) st
 		if in.Seconds() > 0 {
 			s += fmt.Sprintf(" (%.0f/s)", float64(pr.ShrinkExecutions)/in.Seconds())
 		}
-		if p.shrinkTime > 0 {
+		if p.shrinkTime > 0 && !p.stress {
+			// Bounded by 100,000 executions (explore.DefaultShrinkRuns),
+			// with --shrinktime as a safety net.
+			s += fmt.Sprintf(", of at most 100000 (or %v more, --shrinktime)", max(p.shrinkTime-in, 0).Round(time.Second))
+		} else if p.shrinkTime > 0 {
 			s += fmt.Sprintf(", at most %v left (--shrinktime)", max(p.shrinkTime-in, 0).Round(time.Second))
 		}
 		return s

@@ -26,7 +26,7 @@ func TestProgressText(t *testing.T) {
 		t.Errorf("--time 10s: %q, want it to end with %q", got, want)
 	}
 	sh := check.Progress{Phase: "shrinking", Programs: 30, Executions: 40, ShrinkExecutions: 600, Elapsed: 5 * time.Second}
-	if got, want := p.describe(sh, 2*time.Second), "shrinking the counterexample found after 40 executions: 600 executions in 3s (200/s), at most 7s left (--shrinktime)"; got != want {
+	if got, want := p.describe(sh, 2*time.Second), "shrinking the counterexample found after 40 executions: 600 executions in 3s (200/s), of at most 100000 (or 7s more, --shrinktime)"; got != want {
 		t.Errorf("shrinking:\n got %q\nwant %q", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,7 +45,7 @@ func (v *verifyFlags) register(fs *flagSet, runs int, budget time.Duration) {
 	fs.IntVar(&v.depth, "depth", 3, "PCT's bug depth d (1 to 10): a bug of depth d is found with probability at least 1/(n*k^(d-1)) per run (n tasks, k steps)")
 	fs.IntVar(&v.preemptions, "preemptions", 2, "exhaustive: explore every schedule with at most this many preemptions (0 to 10)")
 	fs.StringVar(&v.dialect, "dialect", string(model.Go), "judge against this dialect's model ("+dialectNames()+")")
-	fs.DurationVar(&v.shrink, "shrinktime", 10*time.Second, "bound on shrinking a counterexample (0: do not shrink)")
+	fs.DurationVar(&v.shrink, "shrinktime", time.Minute, "bound in wall time on shrinking a counterexample (0: do not shrink); a safety net: shrinking is bounded by 100,000 executions, which keeps the shrunk counterexample a pure function of the seed on any machine (in --mode stress, where the default is 10s, the bound of the minimization)")
 	fs.IntVar(&v.parallel, "parallel", 0, "explore this many programs at the same time (0: GOMAXPROCS); with a budget in --runs the result does not depend on it")
 	fs.StringVar(&v.shard, "shard", "", "run shard K/N of the search (1 <= K <= N): the programs numbered K, K+N, ... and their share of --runs, for N jobs with the same flags and seed; 'checkcli merge' combines their --json results")
 	fs.DurationVar(&v.stepTimeout, "step-timeout", time.Second, "report a task that runs this long between two scheduling points as blocked outside impl/sched (a sync.Mutex, a channel, a sleep) instead of waiting for it; one still on the CPU (a spin, a loaded machine) gets up to ten times as long (0: wait forever)")
@@ -195,6 +196,9 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	case "controlled":
 		o.SaveDir, o.HTML = *save, *html
 	case "stress":
+		if !fs.isSet("shrinktime") {
+			o.ShrinkTime = 0 // stress mode's own default
+		}
 		if *save != "" || *html != "" {
 			return usagef("--save and --html are controlled mode's (a stress counterexample has no schedule to replay)")
 		}
@@ -226,6 +230,10 @@ executions, or fewer than --runs when it asks for less), 2 bad input.`, stdout)
 	// timeout) can still be run again.
 	fmt.Fprintf(stderr, "checkcli verify: searching %s with seed %d (Ctrl-C stops it and prints the command that runs it again)\n", p, o.Seed)
 	show := newProgressLine(stderr, &v)
+	if o.Mode == "stress" {
+		show.stress = true
+		show.shrinkTime = cmp.Or(o.ShrinkTime, 10*time.Second)
+	}
 	doc := check.VerifyReport{Schema: check.VerifySchema, Primitive: p}
 	scs, err := embeddedScenarios(p)
 	if err != nil {

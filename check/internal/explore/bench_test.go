@@ -155,11 +155,9 @@ func TestShrinksNearMinimal(t *testing.T) {
 		}
 		seen[string(m.Primitive)] = true
 		t.Run(m.Name, func(t *testing.T) {
-			shrink := 5 * time.Second
-			if raceEnabled {
-				shrink = 10 * time.Second // the race detector slows shrinking several times
-			}
-			res := explore.Run(m.Target, explore.Config{Seed: 1, ShrinkTime: shrink}, explore.Budget{Executions: 50_000})
+			// Shrinking is bounded in executions (the default), not in
+			// time: the result is the same on a loaded machine.
+			res := explore.Run(m.Target, explore.Config{Seed: 1}, explore.Budget{Executions: 50_000})
 			if !res.Failed() {
 				t.Fatalf("survives %d executions", res.Executions)
 			}

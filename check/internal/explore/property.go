@@ -56,8 +56,10 @@ type Config struct {
 	Stats *Stats
 	// Seed is Run's base seed (0: drawn from the clock, and reported).
 	Seed uint64
-	// ShrinkTime bounds Run's shrinking: about half of it for rapid's,
-	// the rest for the structural passes (default 10s; negative: none).
+	// ShrinkRuns bounds Run's shrinking in executions (default
+	// DefaultShrinkRuns), ShrinkTime in wall time (default
+	// DefaultShrinkTime, a safety net; negative: do not shrink).
+	ShrinkRuns int
 	ShrinkTime time.Duration
 	// Workers is the number of programs Run explores at the same time
 	// (0 or 1: one); the result does not depend on it (see Run).

@@ -2,7 +2,6 @@ package explore_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/syncheck/syncheck/check/internal/explore"
 	"github.com/syncheck/syncheck/check/internal/judge"
@@ -14,7 +13,7 @@ import (
 // acquire, release, acquire; T2: acquire, with a cancel), four calls, one
 // cancel, one preemption (T2 must queue while T1 can still run).
 func TestRunShrinksToMinimal(t *testing.T) {
-	cfg := explore.Config{Judge: lockOracle, Seed: 1, ShrinkTime: 20 * time.Second}
+	cfg := explore.Config{Judge: lockOracle, Seed: 1}
 	res := explore.Run(buggyToy, cfg, explore.Budget{Executions: 50_000})
 	if !res.Failed() {
 		t.Fatalf("no failure: %s", &res)
