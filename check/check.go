@@ -1,6 +1,7 @@
 // Package check is syncheck's one public door: it verifies an
-// implementation of Lock, Event, Condition, Semaphore, BoundedSemaphore or
-// Barrier against the reference model (package model), from your own test.
+// implementation of Lock, Event, Condition, Semaphore, BoundedSemaphore,
+// Queue, LifoQueue, PriorityQueue, Barrier or a weighted semaphore against
+// the reference model (package model), from your own test.
 //
 //	func TestMyLock(t *testing.T) {
 //		check.Verify(t, check.Lock("mylock", NewMyLock), check.Options{})
@@ -168,7 +169,7 @@ type Options struct {
 type Progress struct {
 	// Phase is "searching" (generating programs and judging their
 	// executions) or "shrinking" (a counterexample was found and is being
-	// made minimal, for at most ShrinkTime).
+	// made minimal, in at most 100,000 executions; see ShrinkTime).
 	Phase string
 	// Programs and Executions count the search: programs generated and
 	// executions judged, so far (with several workers, programs explored
