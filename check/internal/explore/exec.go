@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/syncheck/syncheck/check/internal/harness"
 	"github.com/syncheck/syncheck/check/internal/history"
@@ -97,6 +98,61 @@ type Execution struct {
 	// Parks records, for every call that parked, where it first parked
 	// (the judges' registration points).
 	Parks []history.Park
+
+	// bufs, when set, is the room Schedule, Trace, History and Parks were
+	// recorded into, which recycle hands back for another run (see
+	// execBufs).
+	bufs *execBufs
+}
+
+// execBufs is the room one run records into: its schedule, trace, history
+// and parks, and the run's own scratch. A run takes it from execPool; it
+// goes back only through recycle, which the propRunner calls on an
+// execution it judged passing and keeps nothing of (a failure's
+// buffers stay with it: it becomes a Counterexample). Every other
+// execution (a failure, one a strategy does not judge, one from Execute
+// or RunSchedule) leaves its buffers to the garbage collector.
+type execBufs struct {
+	schedule  Schedule
+	trace     []scheduler.Event
+	history   []history.Event
+	parks     []history.Park
+	actions   []Action
+	parkCall  []int
+	delivered []bool
+}
+
+// execPool holds execBufs for reuse (several searches run at once: each
+// takes and gives back its own).
+var execPool = sync.Pool{New: func() any { return new(execBufs) }}
+
+// recycle hands ex's buffers back to execPool and clears ex's slices, so
+// that a use of ex after it (a bug) shows as an empty execution rather
+// than as another run's events. The caller must hold no other reference
+// to them: nothing may be kept of a recycled execution.
+func recycle(ex *Execution) {
+	b := ex.bufs
+	if b == nil {
+		return
+	}
+	ex.bufs = nil
+	b.schedule, b.history, b.parks = ex.Schedule[:0], ex.History[:0], ex.Parks[:0]
+	// Trace is capped at its length (scheduler.Trace): b.trace is still
+	// the room the run was given, unless the run outgrew it.
+	if cap(ex.Trace) > cap(b.trace) {
+		b.trace = ex.Trace[:0]
+	}
+	ex.Schedule, ex.Trace, ex.History, ex.Parks = nil, nil, nil, nil
+	execPool.Put(b)
+}
+
+// grow returns s emptied, with room for n elements (a new slice when it
+// has not).
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, 0, max(n, 2*cap(s)))
+	}
+	return s[:0]
 }
 
 // String describes the run: the schedule with the scheduler's named points,
@@ -361,7 +417,9 @@ type runner struct {
 
 // execute runs prog once, every decision taken by ch.
 func (r *runner) execute(prog *Program, ch Chooser) *Execution {
-	d := harness.NewDriver(prog.Tasks, prog.Params, r.target)
+	b := execPool.Get().(*execBufs)
+	b.trace = grow(b.trace, 64)
+	d := harness.NewDriverIn(prog.Tasks, prog.Params, r.target, harness.Buffers{History: b.history, Trace: b.trace})
 	closed := false
 	defer func() {
 		if !closed {
@@ -369,10 +427,12 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 		}
 	}()
 	s := d.Scheduler()
-	v := &View{prog: prog, d: d, s: s, delivered: make([]bool, len(prog.Cancels)), last: -1}
-	ex := &Execution{Program: prog, Schedule: make(Schedule, 0, 64)}
-	actions := make([]Action, 0, 16)
-	parkCall := make([]int, len(prog.Tasks)) // the call each task last parked in, -1
+	b.delivered = grow(b.delivered, len(prog.Cancels))[:len(prog.Cancels)]
+	clear(b.delivered)
+	v := &View{prog: prog, d: d, s: s, delivered: b.delivered, last: -1}
+	ex := &Execution{Program: prog, Schedule: grow(b.schedule, 64), Parks: b.parks[:0], bufs: b}
+	actions := grow(b.actions, 16)
+	parkCall := grow(b.parkCall, len(prog.Tasks))[:len(prog.Tasks)] // the call each task last parked in, -1
 	for i := range parkCall {
 		parkCall[i] = -1
 	}
@@ -445,6 +505,7 @@ func (r *runner) execute(prog *Program, ch Chooser) *Execution {
 			}
 		}
 	}
+	b.actions, b.parkCall = actions, parkCall
 	ex.Trace = s.Trace()
 	ex.History = d.History()
 	closed = true

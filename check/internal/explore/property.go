@@ -310,6 +310,11 @@ func (r *propRunner) Judge(ex *Execution) bool {
 		r.out.fail, r.out.ex = f, ex
 		return true
 	}
+	if f == nil {
+		// A pass: nothing keeps ex (the strategies read nothing of an
+		// execution once judged), so its buffers go to the next run.
+		recycle(ex)
+	}
 	return r.p.rec != nil && r.p.rec.spent()
 }
 

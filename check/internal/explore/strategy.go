@@ -12,7 +12,9 @@ type Runner interface {
 	// Execute runs the program once, every decision taken by ch.
 	Execute(ch Chooser) *Execution
 	// Judge judges ex and reports whether the exploration must stop: ex
-	// failed, or the budget is spent.
+	// failed, or the budget is spent. It takes ex: the caller must not
+	// read ex afterwards (the runner recycles a passing execution's
+	// buffers for its next run; a failing one it keeps).
 	Judge(ex *Execution) (stop bool)
 }
 

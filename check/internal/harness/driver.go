@@ -26,6 +26,21 @@ func NewDriver(tasks []scenario.Task, p model.Params, target *Target) *Driver {
 	return &Driver{h: newHarness(tasks, target, p)}
 }
 
+// Buffers is room a Driver records into instead of allocating its own:
+// the history (used when its capacity is enough for every call, return
+// and a cancel per task) and the scheduler's trace (see
+// scheduler.UseTrace), both from length 0. They are for a caller that
+// recycles the history and trace of an earlier run it no longer uses.
+type Buffers struct {
+	History []history.Event
+	Trace   []scheduler.Event
+}
+
+// NewDriverIn is NewDriver recording into b's room.
+func NewDriverIn(tasks []scenario.Task, p model.Params, target *Target, b Buffers) *Driver {
+	return &Driver{h: newHarnessIn(tasks, target, p, b)}
+}
+
 // Scheduler is the controlled scheduler the tasks run on.
 func (d *Driver) Scheduler() *scheduler.Scheduler { return d.h.s }
 

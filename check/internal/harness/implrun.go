@@ -100,7 +100,13 @@ func (h *harness) runStrategy(st scheduler.Strategy, maxSteps int) scheduler.Out
 }
 
 func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness {
+	return newHarnessIn(tasks, target, p, Buffers{})
+}
+
+// newHarnessIn is newHarness recording into b's room where it is enough.
+func newHarnessIn(tasks []scenario.Task, target *Target, p model.Params, b Buffers) *harness {
 	h := &harness{s: scheduler.New()}
+	h.s.UseTrace(b.Trace)
 	if target.StepTimeout != 0 {
 		h.s.SetStepTimeout(max(target.StepTimeout, 0))
 	}
@@ -124,7 +130,11 @@ func newHarness(tasks []scenario.Task, target *Target, p model.Params) *harness 
 		calls += len(t.Ops)
 	}
 	// Room for every call and return, and a cancel per task.
-	h.history = make([]history.Event, 0, 2*calls+n)
+	if need := 2*calls + n; cap(b.History) >= need {
+		h.history = b.History[:0]
+	} else {
+		h.history = make([]history.Event, 0, need)
+	}
 	for i, t := range tasks {
 		i := i
 		h.names[i] = t.Name

@@ -66,10 +66,20 @@ func parkTime(at int) int64 { return int64(2*at + 1) }
 
 // operations builds the porcupine history of p under v.
 func (p *prepared) operations(v variant) []porcupine.Operation {
+	ops, _ := p.operationsIn(v, nil, nil)
+	return ops
+}
+
+// operationsIn is operations building into the room of ops and pops
+// (reused when large enough), which it returns.
+func (p *prepared) operationsIn(v variant, ops []porcupine.Operation, pops []pop) ([]porcupine.Operation, []pop) {
 	n := len(p.in.History)
 	end := int64(2*n + 2)
-	ops := make([]porcupine.Operation, 0, 2*len(p.calls)+len(p.cancels)+1)
-	pops := make([]pop, 0, cap(ops))
+	if need := 2*len(p.calls) + len(p.cancels) + 1; cap(ops) < need || cap(pops) < need {
+		ops = make([]porcupine.Operation, 0, need)
+		pops = make([]pop, 0, need)
+	}
+	ops, pops = ops[:0], pops[:0]
 	add := func(o pop, task int, from, to int64) {
 		o.id = len(ops)
 		pops = append(pops, o) // never grows: the pointers below stay
@@ -102,7 +112,7 @@ func (p *prepared) operations(v variant) []porcupine.Operation {
 		o := pop{kind: popQuiesce, call: -1}
 		add(o, 0, end+1, end+1)
 	}
-	return ops
+	return ops, pops
 }
 
 func (p *prepared) describePop(o *pop) string {
@@ -315,7 +325,11 @@ func (p *prepared) check(v variant, timeout time.Duration) porcupine.CheckResult
 	}
 	deadline := time.Now().Add(timeout)
 	s := getSpace(p)
-	ops := p.operations(v)
+	// The operations live in the space's room: they go back to the pool
+	// with it, and are never reused while porcupine may still run on
+	// them.
+	ops, pops := p.operationsIn(v, s.ops, s.pops)
+	s.ops, s.pops = ops, pops
 	s.sign(ops)
 	if s.linearizable(ops, deadline) {
 		putSpace(s)

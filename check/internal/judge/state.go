@@ -4,6 +4,7 @@ import (
 	"maps"
 	"strconv"
 
+	"github.com/anishathalye/porcupine"
 	"github.com/syncheck/syncheck/model"
 )
 
@@ -83,6 +84,10 @@ type space struct {
 	init  *cfg
 	// search is the fast search's buffers (search.go).
 	search searchBuf
+	// ops and pops are the room of the operations judged in the space
+	// (prepared.check).
+	ops  []porcupine.Operation
+	pops []pop
 	// What the space is for (fits).
 	prim    model.Primitive
 	dialect model.Dialect

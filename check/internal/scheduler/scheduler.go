@@ -677,6 +677,18 @@ func (s *Scheduler) Quiescent() bool {
 	return false
 }
 
+// UseTrace gives the scheduler buf's room to record its trace into (from
+// length 0), before the first Step, instead of a fresh slice: a caller
+// recycling an earlier trace it no longer uses. A nil buf changes nothing.
+func (s *Scheduler) UseTrace(buf []Event) {
+	if len(s.trace) > 0 {
+		panic("scheduler: UseTrace after the first Step")
+	}
+	if buf != nil {
+		s.trace = buf[:0]
+	}
+}
+
 // Trace returns every step taken so far, in order. Entries are never
 // modified afterwards; the caller must not modify them either.
 func (s *Scheduler) Trace() []Event { return s.trace[:len(s.trace):len(s.trace)] }
