@@ -54,6 +54,9 @@ type programRun struct {
 	marks []judgeMark
 	draws []int
 	cut   bool // stopped early (the deadline, or the search ended)
+	// skipped: not run, the programs before it filling the budget (the
+	// committer never reaches it: the budget is spent first).
+	skipped bool
 	// panicked is what the worker's exploration panicked with (a bug of
 	// the checker's), re-raised on Run's goroutine.
 	panicked any
@@ -118,6 +121,14 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 						c := committed.Load()
 						return c+int64(j-wantA.Load())+int64(judged) >= budget
 					}
+					if wrec.full(0) {
+						// The programs before it fill the budget: one
+						// worker would never start it. (Its result is
+						// still sent, empty, for the committer to count
+						// it off.)
+						results <- &programRun{j: j, index: shard.index(j), skipped: true}
+						continue
+					}
 				}
 				w.rec = wrec
 				pr := &programRun{j: j, index: shard.index(j)}
@@ -159,6 +170,10 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 			<-ahead
 			if !rec.begin() {
 				done = true
+				break
+			}
+			if pr.skipped {
+				done = true // unreachable: begin reported the budget spent
 				break
 			}
 			if pr.panicked != nil {

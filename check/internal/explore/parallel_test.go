@@ -239,7 +239,11 @@ func TestParallelStopsAtBudget(t *testing.T) {
 		if r.Failed() || r.Schedules != budget {
 			t.Fatalf("%d workers: %s", w, counts(&r))
 		}
-		if n := c.n.Load(); n > int64(budget*(w+1)) {
+		// Workers may judge ahead what the budget will not count, but
+		// a few budgets' worth, not whole programs (44,359 for 2 workers
+		// before they stopped at the budget).
+		t.Logf("%d workers judged %d executions for a budget of %d", w, c.n.Load(), budget)
+		if n := c.n.Load(); n > 10*budget {
 			t.Errorf("%d workers judged %d executions for a budget of %d", w, n, budget)
 		}
 	}
