@@ -100,6 +100,12 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 		committed atomic.Int64
 		wantA     atomic.Uint64
 		budget    = int64(rec.budget.Executions)
+		// judging holds, for each program run but not committed, the
+		// executions it has judged so far (slot j mod its length: at most
+		// cap(ahead) programs are run and not committed, so a program
+		// keeps its slot until it is committed). A program before j will
+		// be counted with at least what it has judged, and at least 1.
+		judging = make([]progressSlot, cap(ahead))
 	)
 	stopAt.Store(^uint64(0))
 	for range workers {
@@ -117,9 +123,16 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 				wrec := &recorder{start: rec.start, deadline: rec.deadline, trace: true,
 					stop: func() bool { return j >= stopAt.Load() }}
 				if budget > 0 {
+					slot := &judging[j%uint64(len(judging))]
+					slot.claim(j)
 					wrec.full = func(judged int) bool {
+						slot.n.Store(int64(judged))
 						c := committed.Load()
-						return c+int64(j-wantA.Load())+int64(judged) >= budget
+						sum := c + int64(judged)
+						for i := wantA.Load(); i < j; i++ {
+							sum += judging[i%uint64(len(judging))].atLeast(i)
+						}
+						return sum >= budget
 					}
 					if wrec.full(0) {
 						// The programs before it fill the budget: one
@@ -198,6 +211,32 @@ func (p *prop) searchParallel(workers int, seed uint64, shard Shard) {
 	if panicked != nil {
 		panic(panicked)
 	}
+}
+
+// progressSlot is a program's judged executions so far, for the workers
+// of the programs after it (searchParallel's judging).
+type progressSlot struct {
+	id atomic.Uint64 // the program's number + 1; 0 while the slot changes hands
+	n  atomic.Int64
+}
+
+// claim makes the slot program j's, with nothing judged.
+func (s *progressSlot) claim(j uint64) {
+	s.id.Store(0)
+	s.n.Store(0)
+	s.id.Store(j + 1)
+}
+
+// atLeast is how many executions program i will be counted with at
+// least: what the slot says it has judged, when the slot is i's on both
+// sides of the read (else, or none yet, 1: every program judges one).
+func (s *progressSlot) atLeast(i uint64) int64 {
+	id1 := s.id.Load()
+	n := s.n.Load()
+	if id1 == i+1 && s.id.Load() == i+1 && n > 1 {
+		return n
+	}
+	return 1
 }
 
 // commit adds a program explored by a worker to the search's counts, as
