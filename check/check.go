@@ -178,6 +178,9 @@ type Progress struct {
 	// ShrinkExecutions counts shrinking's executions (roughly: with
 	// several workers, it also counts what they judged ahead).
 	Programs, Executions, ShrinkExecutions int
+	// Runs is the search's budget in executions: Options.Runs, or a
+	// shard's share of it (0: none, Time bounds the search).
+	Runs int
 	// Elapsed is the time since the check began.
 	Elapsed time.Duration
 }
@@ -294,7 +297,7 @@ func Run(target Target, o Options) (Result, error) {
 	if o.Mode == modeStress {
 		return runStress(target, o, cfg, budget)
 	}
-	stop := progress(o.Progress, cfg.Stats)
+	stop := progress(o.Progress, cfg.Stats, cfg.Shard.Share(budget.Executions))
 	// The runs' goroutines carry this Run's label, so that leaks are told
 	// apart from other Runs' in the same process.
 	id := strconv.FormatUint(runIDs.Add(1), 10)
@@ -609,10 +612,8 @@ func writeOutputs(o Options, p model.Primitive, r *Result, c *explore.Counterexa
 			return err
 		}
 		about := report.About{Target: r.Target, Dialect: r.Dialect, Seed: r.Seed}
-		for _, line := range strings.SplitN(r.Report, "\n", 4) {
-			if l := strings.TrimSpace(line); strings.HasPrefix(l, "breaks G") {
-				about.Rule = l
-			}
+		if id, says := ruleOf(p, r.Dialect, c); id != "" {
+			about.Rule = ruleLine(id, says) // the text report's line
 		}
 		switch {
 		case c != nil:
@@ -635,7 +636,7 @@ func writeOutputs(o Options, p model.Primitive, r *Result, c *explore.Counterexa
 
 // progress calls fn with the search's counts about four times a second
 // until stop is called.
-func progress(fn func(Progress), st *explore.Stats) (stop func()) {
+func progress(fn func(Progress), st *explore.Stats, runs int) (stop func()) {
 	if fn == nil {
 		return func() {}
 	}
@@ -651,7 +652,7 @@ func progress(fn func(Progress), st *explore.Stats) (stop func()) {
 			case <-done:
 				return
 			case <-tick.C:
-				p := Progress{Phase: phaseSearching, Programs: int(st.Programs.Load()), Executions: int(st.Schedules.Load()), Elapsed: time.Since(start)}
+				p := Progress{Phase: phaseSearching, Programs: int(st.Programs.Load()), Executions: int(st.Schedules.Load()), Runs: runs, Elapsed: time.Since(start)}
 				if at := int(st.FoundAt.Load()); at > 0 {
 					p.Phase, p.ShrinkExecutions = phaseShrinking, p.Executions-at
 					p.Programs, p.Executions = int(st.FoundPrograms.Load()), at

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -51,23 +49,10 @@ func newProgressLine(w io.Writer, v *verifyFlags) *progressLine {
 		}
 	}
 	p := &progressLine{w: w, tty: tty, runs: v.runs, budget: v.budget, shrinkTime: v.shrink, now: time.Now, start: time.Now(), of: "--runs"}
-	if k, n, ok := parseShardFlag(v.shard); ok && p.runs > 0 {
-		// Shard K of N judges the executions of its programs among the
-		// first --runs: K, K+N, ... (check.Options.Shard).
-		p.runs, p.of = 0, "the shard's share of --runs"
-		if v.runs >= k {
-			p.runs = (v.runs-k)/n + 1
-		}
+	if v.shard != "" {
+		p.of = "the shard's share of --runs" // check.Progress.Runs
 	}
 	return p
-}
-
-// parseShardFlag reads --shard K/N (check.Run validates it).
-func parseShardFlag(s string) (k, n int, ok bool) {
-	a, b, found := strings.Cut(s, "/")
-	k, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	return k, n, found && err1 == nil && err2 == nil && k >= 1 && k <= n
 }
 
 // specs tells that done of n scenarios have been replayed.
@@ -113,8 +98,9 @@ func (p *progressLine) describe(pr check.Progress, shrinkStart time.Duration) st
 	s += fmt.Sprintf(" (%.0f/s)", rate)
 	// The search ends at whichever budget runs out first.
 	left, known := time.Duration(0), false
-	if p.runs > 0 && rate > 0 {
-		left, known = time.Duration(float64(max(p.runs-pr.Executions, 0))/rate*float64(time.Second)), true
+	runs := cmp.Or(pr.Runs, p.runs) // the budget check.Run reports, a shard's share
+	if runs > 0 && rate > 0 {
+		left, known = time.Duration(float64(max(runs-pr.Executions, 0))/rate*float64(time.Second)), true
 	}
 	if p.budget > 0 {
 		if t := max(p.budget-pr.Elapsed, 0); !known || t < left {
@@ -123,8 +109,8 @@ func (p *progressLine) describe(pr check.Progress, shrinkStart time.Duration) st
 	}
 	if known {
 		s += fmt.Sprintf(", ETA %v", left.Round(time.Second))
-		if p.runs > 0 {
-			s += fmt.Sprintf(" (%.0f%% of %s)", 100*float64(pr.Executions)/float64(p.runs), cmp.Or(p.of, "--runs"))
+		if runs > 0 {
+			s += fmt.Sprintf(" (%.0f%% of %s)", 100*float64(pr.Executions)/float64(runs), cmp.Or(p.of, "--runs"))
 		}
 	}
 	return s

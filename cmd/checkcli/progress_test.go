@@ -17,6 +17,13 @@ func TestProgressText(t *testing.T) {
 	if got, want := p.describe(pr, 0), "searching: 200 programs, 250 executions in 5s (50/s), ETA 15s (25% of --runs)"; got != want {
 		t.Errorf("--runs 1000:\n got %q\nwant %q", got, want)
 	}
+	// A shard of 4: check.Run reports its share of --runs.
+	shard := &progressLine{runs: 1000, of: "the shard's share of --runs"}
+	pr4 := pr
+	pr4.Runs = 500
+	if got, want := shard.describe(pr4, 0), "ETA 5s (50% of the shard's share of --runs)"; !strings.HasSuffix(got, want) {
+		t.Errorf("--shard, a share of 500: %q, want it to end with %q", got, want)
+	}
 	p.budget = 10 * time.Second // --time 10s ends it first
 	if got, want := p.describe(pr, 0), "ETA 5s (25% of --runs)"; !strings.HasSuffix(got, want) {
 		t.Errorf("--runs 1000 --time 10s: %q, want it to end with %q", got, want)
